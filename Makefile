@@ -1,0 +1,24 @@
+# Two commands do all set-up on a fresh machine (Graphviz's `dot` aside):
+#   make demo   train the demo network and write its pictures to out/
+#   make test   the whole test suite: unit and property tests, doctests, notebooks, docs
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench bench-quick docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/autograd-lite demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests autograd_lite nn --doctest-modules
+
+clean:
+	rm -rf $(VENV) out build dist docs/_build .pytest_cache .hypothesis

@@ -1,0 +1,147 @@
+"""Walking the graph: topological order, the backward pass, zero_grad, no_grad.
+
+Reverse mode is one loop over the local-derivative table (see
+:mod:`autograd_lite.value`): in reverse topological order, for every node and
+each of its parents,
+
+    grad(parent) += d(node)/d(parent) * grad(node)
+
+which is the chain rule summed over every path from the root to ``parent``.
+:func:`reverse_sweep` is that loop; :func:`backward`, :func:`gradients` and
+the step-by-step trace all run it.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Union
+
+from .value import Number, Value, _set_grad_enabled
+
+Grad = Union[float, Value]
+#: One edge of the backward pass, as recorded by :func:`reverse_sweep`:
+#: (node, parent, local derivative, upstream grad, contribution, parent's grad after).
+Step = tuple
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, parents before children, ``root`` last.
+
+    Iterative depth-first search (no recursion), so graphs millions of nodes
+    deep are fine.  Each node appears once however often it is reused.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"topological_order() needs a Value, got {type(root).__name__}")
+    order: list[Value] = []
+    seen = {root}
+    stack = [(root, iter(root._prev))]
+    push, pop, add, emit = stack.append, stack.pop, seen.add, order.append
+    while stack:
+        node, parents = stack[-1]
+        for p in parents:
+            if p not in seen:
+                add(p)
+                push((p, iter(p._prev)))
+                break
+        else:
+            pop()
+            emit(node)
+    return order
+
+
+def reverse_sweep(order: list[Value], seed: Grad = 1.0, *, create_graph: bool = False,
+                  steps: "list[Step] | None" = None) -> dict[Value, Grad]:
+    """The chain rule, run backward over ``order`` (as from :func:`topological_order`).
+
+    Returns d(root)/d(node) for every node in ``order``, where root is
+    ``order[-1]``, scaled by ``seed``.  Touches no ``.grad`` field.
+
+    With ``create_graph`` the local derivatives are computed with Value
+    operations, so the returned gradients are Values that can be differentiated
+    again.  With a ``steps`` list, every edge's step is appended to it.
+    """
+    root = order[-1]
+    grads: dict[Value, Grad] = {root: seed}
+    get = grads.get
+    for node in reversed(order):
+        prev = node._prev
+        if not prev:
+            continue
+        g = grads[node]
+        if create_graph:
+            ds = node._rule(node, *prev)
+        else:
+            ds = node._rule(node.data, *[p.data for p in prev])
+        for p, d in zip(prev, ds):
+            c = d * g
+            old = get(p)
+            total = c if old is None else old + c
+            grads[p] = total
+            if steps is not None:
+                steps.append((node, p, d, g, c, total))
+    return grads
+
+
+def backward(root: Value, grad: Number = 1.0, *, create_graph: bool = False) -> None:
+    """Backpropagate from ``root``: fill ``.grad`` of every node it depends on.
+
+    ``node.grad`` becomes d(root)/d(node) times ``grad`` (the seed).  Nodes used
+    several times sum the contributions of every use.  Leaves (nodes without
+    parents, such as weights) *accumulate* across calls, like PyTorch: after two
+    calls a leaf holds twice its gradient.  Intermediate nodes are recomputed
+    on each call, never accumulated, so a second call adds exactly the same
+    amount to the leaves as the first.
+
+    With ``create_graph=True`` the gradients are Values with a graph of their
+    own, so they can be differentiated again (second derivatives).
+    """
+    if not isinstance(grad, (int, float, Value)) or isinstance(grad, bool):
+        raise TypeError(f"backward() seed must be a number, got {type(grad).__name__}")
+    seed: Grad = grad if isinstance(grad, Value) else float(grad)
+    order = topological_order(root)
+    grads = reverse_sweep(order, seed, create_graph=create_graph)
+    for node, g in grads.items():
+        if node._prev:
+            node.grad = g
+        else:
+            node.grad += g
+
+
+def gradients(root: Value, wrt: Iterable[Value], grad: Number = 1.0, *,
+              create_graph: bool = False) -> list[Grad]:
+    """d(root)/d(w) for each ``w`` in ``wrt``, without touching any ``.grad``.
+
+    A ``w`` that ``root`` does not depend on gets 0.0.  With ``create_graph``
+    the results are Values that can be differentiated again.
+    """
+    wrt = list(wrt)
+    grads = reverse_sweep(topological_order(root), float(grad), create_graph=create_graph)
+    return [grads.get(w, 0.0) for w in wrt]
+
+
+def zero_grad(target: Union[Value, Iterable[Value]]) -> None:
+    """Set ``.grad`` to 0.0: on a Value and everything it depends on, or on given nodes."""
+    nodes = topological_order(target) if isinstance(target, Value) else target
+    for node in nodes:
+        node.grad = 0.0
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """A context in which operations record no graph.
+
+    Results inside it are leaves (no parents), so nothing is kept for
+    backward: use it for evaluation and for optimizer updates.
+
+    >>> from autograd_lite import Value
+    >>> x = Value(2.0)
+    >>> with no_grad():
+    ...     y = x * 3
+    >>> y.parents
+    ()
+    """
+    old = _set_grad_enabled(False)
+    try:
+        yield
+    finally:
+        _set_grad_enabled(old)
