@@ -60,9 +60,9 @@ def _set_grad_enabled(flag: bool) -> bool:
 
 
 def _fmt(x: float) -> str:
-    """A short readable form of a float that still looks like one: 0.5, 2.0, 1.23457e+08."""
+    """A short readable form of a number that still looks like a float: 0.5, 2.0, 1.23457e+08."""
     s = f"{x:.6g}"
-    return s if any(c in s for c in ".einf") else s + ".0"
+    return s if "." in s or "e" in s or "n" in s else s + ".0"
 
 
 def _as_float(x: object, op: str) -> float:
@@ -80,10 +80,15 @@ def _as_float(x: object, op: str) -> float:
     return f
 
 
-def _node(data: float, parents: tuple, rule: Rule, op: str) -> "Value":
-    """Make the result node of an operation (the hot path: no validation of types)."""
+def _node(data: float, parents: tuple, rule: Rule, op: "str | tuple[str, float]") -> "Value":
+    """Make the result node of an operation (the hot path: no validation of types).
+
+    ``op`` is the operation's name, or a (template, constant) pair such as
+    ``("* {}", 2.0)`` that :attr:`Value.op` formats only when it is displayed.
+    """
     if not -_INF < data < _INF:
         operands = ", ".join(_fmt(p.data) for p in parents)
+        op = op if type(op) is str else op[0].format(_fmt(op[1]))
         raise OverflowError(f"{op} of ({operands}) overflows: the result {data} is not a finite float")
     v = _new(Value)
     v.data = data
@@ -251,7 +256,7 @@ class Value:
     grad: "float | Value"
     _prev: tuple
     _rule: "Rule | None"
-    _op: str
+    _op: "str | tuple[str, float]"
     label: "str | None"
 
     def __init__(self, data: Number, label: "str | None" = None) -> None:
@@ -272,8 +277,13 @@ class Value:
 
     @property
     def op(self) -> str:
-        """The name of the operation that made this node (``""`` for a leaf)."""
-        return self._op
+        """The name of the operation that made this node (``""`` for a leaf).
+
+        An operation with a constant operand names it: ``"* 2.0"``, ``"1.0 -"``,
+        ``"**3.0"``.
+        """
+        op = self._op
+        return op if type(op) is str else op[0].format(_fmt(op[1]))
 
     def local_grads(self, create_graph: bool = False) -> tuple:
         """The local derivatives d(self)/d(parent_i), one per parent.
@@ -315,7 +325,7 @@ class Value:
         if isinstance(other, Value):
             return _node(self.data + other.data, (self, other), _add_rule, "+")
         if type(other) is float or type(other) is int or isinstance(other, Real):
-            return _node(self.data + other, (self,), _one_rule, "+")
+            return _node(self.data + other, (self,), _one_rule, ("+ {}", other))
         return NotImplemented
 
     __radd__ = __add__
@@ -325,13 +335,13 @@ class Value:
         if isinstance(other, Value):
             return _node(self.data - other.data, (self, other), _sub_rule, "-")
         if isinstance(other, Real):
-            return _node(self.data - other, (self,), _one_rule, "-")
+            return _node(self.data - other, (self,), _one_rule, ("- {}", other))
         return NotImplemented
 
     def __rsub__(self, other: Number) -> "Value":
         """c - b; d/db = -1."""
         if isinstance(other, Real):
-            return _node(other - self.data, (self,), _minus_one_rule, "-")
+            return _node(other - self.data, (self,), _minus_one_rule, ("{} -", other))
         return NotImplemented
 
     def __mul__(self, other: Operand) -> "Value":
@@ -340,7 +350,7 @@ class Value:
             return _node(self.data * other.data, (self, other), _mul_rule, "*")
         if type(other) is float or type(other) is int or isinstance(other, Real):
             c = float(other)
-            return _node(self.data * c, (self,), _const_rule(c), "*")
+            return _node(self.data * c, (self,), _const_rule(c), ("* {}", c))
         return NotImplemented
 
     __rmul__ = __mul__
@@ -354,7 +364,7 @@ class Value:
         if isinstance(other, Real):
             if other == 0:
                 raise ZeroDivisionError(f"/: division of {_fmt(self.data)} by zero")
-            return _node(self.data / other, (self,), _const_rule(1.0 / other), "/")
+            return _node(self.data / other, (self,), _const_rule(1.0 / other), ("/ {}", other))
         return NotImplemented
 
     def __rtruediv__(self, other: Number) -> "Value":
@@ -362,7 +372,7 @@ class Value:
         if isinstance(other, Real):
             if self.data == 0.0:
                 raise ZeroDivisionError(f"/: division of {_fmt(other)} by a Value equal to zero")
-            return _node(other / self.data, (self,), _rdiv_rule, "/")
+            return _node(other / self.data, (self,), _rdiv_rule, ("{} /", other))
         return NotImplemented
 
     def __pow__(self, other: Operand) -> "Value":
@@ -373,7 +383,7 @@ class Value:
         if isinstance(other, Real):
             c = float(other)
             out = _check_pow(self.data, c, False)
-            return _node(out, (self,), _pow_const_rule(c), f"**{_fmt(c)}")
+            return _node(out, (self,), _pow_const_rule(c), ("**{}", c))
         return NotImplemented
 
     def __rpow__(self, other: Number) -> "Value":
@@ -381,7 +391,7 @@ class Value:
         if isinstance(other, Real):
             c = float(other)
             out = _check_pow(c, self.data, True)
-            return _node(out, (self,), _scaled_out_rule(math.log(c)), f"{_fmt(c)}**")
+            return _node(out, (self,), _scaled_out_rule(math.log(c)), ("{}**", c))
         return NotImplemented
 
     def __neg__(self) -> "Value":

@@ -140,3 +140,9 @@ def test_values_hash_by_identity_and_compare_by_data():
     a, b = Value(1.0), Value(1.0)
     assert a != b and len({a, b}) == 2 and {a: 1}[a] == 1
     assert a <= b and not a < b and Value(2.0) > 1
+
+
+def test_op_names_show_constant_operands():
+    x = Value(2.0)
+    ops = [v.op for v in (x + 1, x - 1, 1 - x, 2 * x, x / 4, 2 / x, x ** 3, 2 ** x, x * x, -x)]
+    assert ops == ["+ 1.0", "- 1.0", "1.0 -", "* 2.0", "/ 4.0", "2.0 /", "**3.0", "2.0**", "*", "neg"]
