@@ -108,7 +108,7 @@ def make_xor(n: int = 4, noise: float = 0.0, seed: "int | None" = None) -> tuple
     return _shuffled(rng, X, y) if noise else (X, y)
 
 
-def make_spirals(n: int = 150, classes: int = 3, noise: float = 0.1, turns: float = 0.75,
+def make_spirals(n: int = 150, classes: int = 3, noise: float = 0.05, turns: float = 0.75,
                  seed: "int | None" = None) -> tuple[list, list]:
     """``classes`` interleaved spiral arms, one class per arm.
 

@@ -37,6 +37,7 @@ from .train import History, accuracy, fit, predict
 
 #: The demo's settings: data, model, loss and optimizer.
 N_POINTS, NOISE, SIZES, ALPHA, LR, MOMENTUM = 100, 0.1, [16, 16, 1], 1e-4, 0.2, 0.9
+GRAPH_FILE = "neuron.dot"   # the computation graph of one neuron's output
 PLOT_HINT = "the demo's pictures need matplotlib: pip install autograd-lite[plot]"
 
 
@@ -183,10 +184,10 @@ def run_demo(out: str = "out", steps: int = 100, seed: int = 0, progress: bool =
     say(f"training accuracy: {acc:.1%} after {steps} steps ({seconds:.1f} s), "
         f"final loss {history.loss[-1]:.4f}")
     files = {name: os.path.join(out, name)
-             for name in ("decision_boundary.png", "loss.png", "neuron.dot", "model.json")}
+             for name in ("decision_boundary.png", "loss.png", GRAPH_FILE, "model.json")}
     _plot_decision_boundary(new_figure, model, X, labels, files["decision_boundary.png"])
     _plot_loss(new_figure, history, files["loss.png"])
-    _write_graph(_neuron_output(model, X[0]), files["neuron.dot"])
+    _write_graph(_neuron_output(model, X[0]), files[GRAPH_FILE])
     model.save(files["model.json"])
     say("wrote " + ", ".join(files.values()))
     return {"accuracy": acc, "files": list(files.values()), "history": history}

@@ -37,7 +37,10 @@ def _is_score(s: object) -> bool:
 
 def _batch(outputs: Any, targets: Any, who: str) -> tuple[list, list]:
     """Turn one sample or a list of samples into two equally long lists."""
-    if _is_score(outputs) and _is_number(targets):
+    if _is_score(outputs):
+        if not _is_number(targets):
+            raise TypeError(f"{who} got one score, so its target must be one number, "
+                            f"got {type(targets).__name__} {targets!r}")
         return [outputs], [targets]
     if isinstance(outputs, (str, bytes)) or not hasattr(outputs, "__len__"):
         raise TypeError(f"{who} needs a score (a Value) or a list of scores, got {type(outputs).__name__}")

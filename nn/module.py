@@ -181,9 +181,10 @@ def _check_document(doc: Any, architecture: str, where: str) -> Any:
     version = doc.get("version")
     if type(version) is not int or version != VERSION:
         raise ValueError(f"{where} has version {version!r}; this autograd-lite reads version {VERSION}")
-    if doc.get("architecture") != architecture:
-        raise ValueError(f"{where} is for {doc.get('architecture')!r}, "
-                         f"but this model is {architecture!r}")
+    theirs = doc.get("architecture")
+    if theirs != architecture:
+        shown = theirs[:200] if isinstance(theirs, str) else _short(theirs)
+        raise ValueError(f"{where} is for {shown}, but this model is {architecture}")
     if "parameters" not in doc:
         raise ValueError(f"{where} has no 'parameters'")
     return doc["parameters"]
@@ -192,8 +193,7 @@ def _check_document(doc: Any, architecture: str, where: str) -> Any:
 def _check_state(named: list[tuple[str, Value]], state: Any, where: str) -> list[float]:
     """The new value of each parameter, in order, after checking ``state`` completely."""
     if not isinstance(state, Mapping):
-        raise ValueError(f"{where}: parameters must be a mapping from names to numbers, "
-                         f"not {type(state).__name__}")
+        raise ValueError(f"{where} must map parameter names to numbers, not {type(state).__name__}")
     names = [n for n, _ in named]
     if len(state) != len(names):
         raise ValueError(f"{where} has {len(state)} parameters, the model has {len(names)}")
@@ -206,15 +206,21 @@ def _check_state(named: list[tuple[str, Value]], state: Any, where: str) -> list
     for n in names:
         v = state[n]
         if isinstance(v, bool) or not isinstance(v, Real):
-            raise ValueError(f"{where}: parameter {n!r} is {v!r}, not a number")
+            raise ValueError(f"{where}: parameter {n!r} is {_short(v)}, not a number")
         try:
             f = float(v)
         except OverflowError:
             f = math.inf
         if not math.isfinite(f):
-            raise ValueError(f"{where}: parameter {n!r} is {v!r}, not a finite number")
+            raise ValueError(f"{where}: parameter {n!r} is {_short(v)}, not a finite number")
         values.append(f)
     return values
+
+
+def _short(v: Any, limit: int = 40) -> str:
+    """repr(v), cut short for an error message."""
+    r = repr(v)
+    return r if len(r) <= limit else r[:limit - 3] + "..."
 
 
 def _few(items: list[str], k: int = 3) -> str:
