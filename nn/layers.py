@@ -164,7 +164,10 @@ class MLP(Module):
     Hidden layers use ``activation``, the last layer ``output_activation``
     (``"linear"`` by default: raw scores, as the losses expect).  Any sizes
     work, a width-1 layer in the middle included.  A model with one output
-    returns a Value, with several a list of Values.
+    returns a Value, with several a list of Values.  ``seed`` seeds every
+    weight of the model (see the initialisation scheme above); after
+    building, each parameter's ``label`` is its name, e.g.
+    ``layers.0.neurons.3.w.1``.
 
     >>> model = MLP(2, [16, 16, 1], seed=0)
     >>> model

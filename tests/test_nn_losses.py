@@ -9,7 +9,7 @@ from autograd_lite import Value
 from nn import binary_cross_entropy, cross_entropy, hinge, l2_penalty, mse
 
 
-def _finite_difference_check(f, xs, h=1e-6, rel=1e-5, abs_=1e-7):
+def _finite_difference_check(f, xs, h=1e-6, rel=1e-5, abs_=1e-6):
     """Compare backward() of f(Values) with (f(x + h) - f(x - h)) / 2h for every input."""
     vs = [Value(x) for x in xs]
     f(vs).backward()
