@@ -17,3 +17,8 @@ __all__ = [
     "Value", "backward", "gradients", "no_grad", "topological_order", "zero_grad",
     "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos", "sum", "dot",
 ]
+
+from .expr import ExpressionError
+from .viz import draw_graph, render
+
+__all__ += ["draw_graph", "render", "ExpressionError"]

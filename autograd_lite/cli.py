@@ -69,3 +69,92 @@ def main(argv: "Sequence[str] | None" = None) -> int:
     except USER_ERRORS as exc:
         print(f"autograd-lite {args.command}: error: {exc}", file=sys.stderr)
         return 2
+
+
+# --------------------------------------------------------------------- graph
+@command
+def _register_graph(sub: argparse._SubParsersAction) -> None:
+    """Add ``graph EXPR --at x=0.5 y=2 -o graph.svg [--rankdir TB] [--no-grad]``."""
+    p = sub.add_parser(
+        "graph", help="evaluate an expression, backpropagate, draw its graph",
+        description=(
+            "Evaluate EXPR at the point given by --at, run backward, print the value and "
+            "the gradient with respect to each variable, and draw the computation graph. "
+            "EXPR may use numbers, variable names, + - * / **, unary minus, parentheses "
+            "and the functions exp log sqrt tanh sigmoid relu sin cos abs. Every variable "
+            "of EXPR needs a value in --at, and every name in --at must appear in EXPR. "
+            "An EXPR that starts with '-' needs a leading space: ' -x*y'."),
+        epilog='example: autograd-lite graph "exp(sin(x**2))" --at x=0.5 -o graph.svg')
+    p.add_argument("expr", metavar="EXPR", help='the expression, e.g. "tanh(w*x + b)"')
+    p.add_argument("--at", metavar="NAME=NUMBER", nargs="+", action="extend", default=[],
+                   help="the variables' values, e.g. --at x=0.5 y=2")
+    p.add_argument("-o", "--output", metavar="PATH", default="graph.svg",
+                   help="the picture to write: .svg, .png, .pdf, or .dot/.gv for the DOT "
+                        "source (default: graph.svg in the current directory)")
+    p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR",
+                   help="direction of the drawing (default: LR, left to right)")
+    p.add_argument("--no-grad", action="store_true",
+                   help="leave the gradients out of the picture (they are still printed)")
+    p.add_argument("--max-nodes", metavar="N", type=int, default=500,
+                   help="refuse to draw graphs with more nodes than this (default: 500)")
+    p.set_defaults(func=_run_graph)
+
+
+def _parse_at(items: "Sequence[str]") -> dict[str, float]:
+    """``["x=0.5", "y=2"]`` -> ``{"x": 0.5, "y": 2.0}``; ValueError naming the bad item."""
+    point: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise ValueError(f"malformed --at {item!r}: expected NAME=NUMBER, e.g. x=0.5")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"malformed --at {item!r}: {text.strip()!r} is not a number") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError(f"--at {item!r}: the value must be a finite number")
+        if name in point:
+            raise ValueError(f"--at gives {name!r} twice")
+        point[name] = number
+    return point
+
+
+def _run_graph(args: argparse.Namespace) -> int:
+    """Parse, evaluate at ``--at``, backpropagate, print f and df/dv, render the picture.
+
+    Every name in ``--at`` must be a variable of the expression: an unused one
+    is an error (most likely a typo), not a silent zero gradient.
+    """
+    from .expr import parse
+    from .value import Value
+    from .viz import GraphTooLargeError, output_format, render
+
+    output_format(args.output)                       # an unknown suffix fails before any work
+    expression = parse(args.expr)
+    point = _parse_at(args.at)
+    names = expression.variables
+    missing = [n for n in names if n not in point]
+    if missing:
+        raise ValueError(f"no value for {', '.join(missing)}: add "
+                         f"{' '.join(m + '=...' for m in missing)} to --at")
+    unused = [n for n in point if n not in names]
+    if unused:
+        raise ValueError(f"--at gives {', '.join(unused)}, which the expression "
+                         "does not use (a typo?)")
+    variables = {n: Value(point[n], label=n) for n in names}
+    result = expression.evaluate(variables)
+    if not isinstance(result, Value):                 # no variables: a constant
+        result = Value(result)
+    result.backward()
+    print(f"f = {result.data:.10g}")
+    for n in names:
+        print(f"df/d{n} = {variables[n].grad:.10g}")
+    try:
+        path = render(result, args.output, rankdir=args.rankdir, show_grad=not args.no_grad,
+                      max_nodes=args.max_nodes)
+    except GraphTooLargeError as exc:
+        raise ValueError(f"the graph has {exc.nodes} nodes, more than --max-nodes {exc.limit}; "
+                         f"pass --max-nodes {exc.nodes} to draw it anyway") from None
+    print(f"wrote {path}")
+    return 0
