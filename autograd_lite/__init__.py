@@ -17,3 +17,7 @@ __all__ = [
     "Value", "backward", "gradients", "no_grad", "topological_order", "zero_grad",
     "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos", "sum", "dot",
 ]
+
+from .check import GradcheckError, gradcheck, numerical_grad  # noqa: E402
+
+__all__ += ["gradcheck", "numerical_grad", "GradcheckError"]
