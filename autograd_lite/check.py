@@ -183,7 +183,7 @@ def _same(a: float, b: float) -> bool:
     return a == b or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300)
 
 
-def _hygiene(f: Callable, xs: list[Value], y: Value, first: list[float], labels: list[str]) -> list[HygieneCheck]:
+def _hygiene(xs: list[Value], y: Value, first: list[float], labels: list[str]) -> list[HygieneCheck]:
     """Repeat after zero_grad, seed 2, and a reused node, each against the first gradient."""
     def compare(name: str, factor: float, got: list[float]) -> HygieneCheck:
         bad = [f"d/{lab}: expected {factor:g} x {g!r}, got {v!r}"
@@ -216,6 +216,12 @@ def _recorded(f: Callable, point: list[float]) -> "list[Value] | str":
     return graph.topological_order(y) if isinstance(y, Value) else []
 
 
+def _kind(node: Value) -> str:
+    """The operation of a node without its constant: ``"* {}"`` for ``x * 2.0`` and ``x * 3.0``."""
+    op = node._op
+    return op if type(op) is str else op[0]
+
+
 def _kinks_close_to(order: list[Value], far: float) -> str:
     """' (relu at 0, ...)' for the kinks whose input is within ``far`` of them (assuming a slope ~1)."""
     close = [f"{node.op} at {kink:g}" for node in order if len(node._prev) == 1
@@ -232,7 +238,7 @@ def _kink_note(f: Callable, order: list[Value], point: list[float], i: int, h: f
         if isinstance(moved, str):
             return (f"near a non-differentiable point{_kinks_close_to(order, far)}: f is not defined "
                     f"at {label} {'+-'[sign < 0]} {KINK_STEPS} steps {moved}")
-        if [n._op for n in moved] != [n._op for n in order]:
+        if [_kind(n) for n in moved] != [_kind(n) for n in order]:
             return (f"near a non-differentiable point: f computes something else "
                     f"within {KINK_STEPS} steps of {label} (a branch on the data)")
         sides[sign] = moved
@@ -345,7 +351,7 @@ def gradcheck(f: Callable[..., Value], inputs: Inputs, *, atol: float = 1e-5, rt
                         f"got {type(y).__name__} {y!r}")
     y.backward()
     analytic = [float(x.grad) for x in xs]
-    hygiene = _hygiene(f, xs, y, analytic, labels)
+    hygiene = _hygiene(xs, y, analytic, labels)
     order_at_point = graph.topological_order(y)
     notes = [_kink_note(f, order_at_point, point, i, h, labels[i]) for i, h in enumerate(steps)]
 

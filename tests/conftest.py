@@ -13,7 +13,7 @@ import os
 
 from hypothesis import settings
 
-settings.register_profile("ci", derandomize=True, deadline=None, max_examples=40, database=None,
+settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60, database=None,
                           print_blob=True)
 settings.register_profile("thorough", deadline=None, max_examples=10_000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

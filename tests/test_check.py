@@ -212,6 +212,12 @@ def test_the_edge_of_the_domain_and_a_branch_on_the_data_are_reported_as_kinks()
     assert branch.rows[0].status == "near kink" and "branch" in branch.rows[0].note
 
 
+def test_a_constant_taken_from_an_input_is_a_failure_not_a_branch():
+    # y.data is a constant to the engine: df/dy misses the path through it
+    with pytest.raises(GradcheckError, match="df/dx1"):
+        gradcheck(lambda x, y: x * y.data + y, [1.5, 2.0])
+
+
 @pytest.mark.filterwarnings("ignore::autograd_lite.check.GradcheckWarning")
 def test_a_kink_is_also_reported_for_second_derivatives():
     report = gradcheck(lambda x, y: x.relu() * y, [0.0, 2.0], order=2)
