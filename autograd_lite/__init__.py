@@ -8,17 +8,26 @@
 1.240883
 """
 
+from .check import GradcheckError, gradcheck, numerical_grad
+from .custom import op
+from .expr import ExpressionError
+from .functional import derivative, grad, hessian, hvp, jacobian, jvp, value_and_grad
 from .graph import backward, gradients, no_grad, topological_order, zero_grad
+from .trace import trace_backward, trace_forward
 from .value import Value, cos, dot, exp, log, relu, sigmoid, sin, sqrt, sum, tanh
+from .viz import draw_graph, render
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Value", "backward", "gradients", "no_grad", "topological_order", "zero_grad",
-    "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos", "sum", "dot",
+    # the node and its operations
+    "Value", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos", "sum", "dot", "op",
+    # backprop
+    "backward", "gradients", "no_grad", "topological_order", "zero_grad",
+    # functional transformations
+    "grad", "value_and_grad", "derivative", "jacobian", "hessian", "jvp", "hvp",
+    # seeing it
+    "trace_backward", "trace_forward", "draw_graph", "render", "ExpressionError",
+    # checking it
+    "gradcheck", "numerical_grad", "GradcheckError",
 ]
-
-from .expr import ExpressionError
-from .viz import draw_graph, render
-
-__all__ += ["draw_graph", "render", "ExpressionError"]

@@ -45,6 +45,34 @@ _new = object.__new__
 #: Inputs at which an operator is not differentiable (its kinks), by op name.
 KINKS: dict[str, tuple[float, ...]] = {"relu": (0.0,), "abs": (0.0,), "sqrt": (0.0,)}
 
+
+def kinks_of(op: "str | tuple[str, float]") -> tuple[float, ...]:
+    """The points where the one-input operation ``op`` is not differentiable.
+
+    ``KINKS[op]`` for a named operation; for a constant power ``x ** c`` the
+    point 0 unless ``c`` is a whole number >= 0 (at 0, ``x ** 0.5`` has an
+    infinite slope, ``x ** 1.5`` is defined on one side only and ``x ** -1``
+    has a pole).  ``op`` is a node's ``op`` string (``"**0.5"``) or its raw
+    ``(template, constant)`` form.
+
+    >>> kinks_of("relu"), kinks_of("**0.5"), kinks_of("**3.0"), kinks_of("exp")
+    ((0.0,), (0.0,), (), ())
+    """
+    if type(op) is not str:
+        template, c = op
+        if template == "**{}":
+            return () if c >= 0.0 and float(c).is_integer() else (0.0,)
+        return KINKS.get(template.format(_fmt(c)), ())
+    found = KINKS.get(op)
+    if found is not None:
+        return found
+    if op.startswith("**") and len(op) > 2:
+        try:
+            return kinks_of(("**{}", float(op[2:])))
+        except ValueError:
+            return ()
+    return ()
+
 _grad_enabled = True
 
 
@@ -613,8 +641,9 @@ def _dot_mixed(ws: list, xs: list, bias: Operand) -> Value:
         total += bias.data
     else:
         total += _as_float(bias, "dot()")
-    spec_t = tuple(spec)
+    return _node(total, tuple(parents), _dot_mixed_rule(tuple(spec)), "dot")
 
-    def rule(out, *p):
-        return tuple(p[j] if j >= 0 else c for j, c in spec_t)
-    return _node(total, tuple(parents), rule, "dot")
+
+def _dot_mixed_rule(spec: tuple) -> Rule:
+    """Rule of a mixed dot(): per parent, its partner's index (d = partner) or -1 and the constant d."""
+    return lambda out, *p: tuple(p[j] if j >= 0 else c for j, c in spec)
