@@ -17,3 +17,8 @@ __all__ = [
     "Value", "backward", "gradients", "no_grad", "topological_order", "zero_grad",
     "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos", "sum", "dot",
 ]
+
+from .custom import op
+from .functional import derivative, grad, hessian, hvp, jacobian, jvp, value_and_grad
+
+__all__ += ["grad", "value_and_grad", "derivative", "hessian", "jacobian", "jvp", "hvp", "op"]
