@@ -3,15 +3,13 @@
 Each transformation takes an ordinary Python function ``f`` of numbers, written
 with the engine's operators and functions, and returns a new function:
 
-============================  =====================================================
-``grad(f)(x)``                df/dx: one reverse sweep
-``value_and_grad(f)(x)``      (f(x), df/dx): the same sweep
-``derivative(f, n)(x)``       d^n f/dx^n: ``grad`` applied ``n`` times
-``jacobian(f)(x_1, ..., x_n)``  [[df_i/dx_j]]: one reverse sweep per output f_i
-``hessian(f)(x_1, ..., x_n)``   [[d^2 f/dx_i dx_j]]: the Jacobian of the gradient
-``jvp(f, x, v)``              (f(x), J v): one forward sweep, the directional derivative
-``hvp(f, x, v)``              H v: forward over reverse, one sweep of each kind
-============================  =====================================================
+* ``grad(f)(x)``: df/dx, by one reverse sweep;
+* ``value_and_grad(f)(x)``: (f(x), df/dx), from the same sweep;
+* ``derivative(f, n)(x)``: d^n f/dx^n, ``grad`` applied ``n`` times;
+* ``jacobian(f)(x_1, ..., x_n)``: [[df_i/dx_j]], one reverse sweep per output f_i;
+* ``hessian(f)(x_1, ..., x_n)``: [[d^2 f/dx_i dx_j]], the Jacobian of the gradient;
+* ``jvp(f, x, v)``: (f(x), J v), the directional derivative by one forward sweep;
+* ``hvp(f, x, v)``: H v, forward over reverse, one sweep of each kind.
 
 All of them run the ONE local-derivative table: reverse mode through
 :func:`~autograd_lite.graph.reverse_sweep`, forward mode through
