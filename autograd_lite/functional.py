@@ -40,6 +40,7 @@ Transformations record the graph they need even inside ``no_grad()``; a
 from __future__ import annotations
 
 import functools
+import math
 from contextlib import contextmanager
 from numbers import Real
 from typing import Any, Callable, Iterable, Iterator, Sequence, Union
@@ -182,9 +183,17 @@ def _reverse(y: Scalar, xs: list[Value], create_graph: bool) -> list[Grad]:
     return [grads.get(x, 0.0) for x in xs]
 
 
-def _as_values(xs: Iterable[Any]) -> list[Value]:
+def _as_values(xs: Iterable[Any], name: str) -> list[Value]:
     """Results of a nested call: Values, a constant becoming a leaf."""
-    return [x if isinstance(x, Value) else Value(x) for x in xs]
+    out = []
+    for x in xs:
+        if not isinstance(x, Value):
+            if not -math.inf < x < math.inf:
+                raise OverflowError(f"{name}(): a derivative is {x} at this point (as sqrt's is at 0), "
+                                    "so it cannot be differentiated again")
+            x = Value(x)
+        out.append(x)
+    return out
 
 
 def _named(wrapper: Callable, f: Callable, kind: str) -> Callable:
@@ -207,7 +216,7 @@ def _value_and_grad(f: Callable, argnums: Argnums, name: str) -> Callable:
             y = _scalar(f(*call, **kwargs), name)
             gs = _reverse(y, xs, nested)
         if nested:
-            y, gs = _as_values([y])[0], _as_values(gs)
+            y, gs = _as_values([y], name)[0], _as_values(gs, name)
         else:
             y, gs = float(y), [float(g) for g in gs]
         return y, (gs[0] if single else tuple(gs))
@@ -227,8 +236,7 @@ def value_and_grad(f: Callable, argnums: Argnums = 0) -> Callable:
     >>> value_and_grad(lambda x, y: x * y + sin(x), argnums=(0, 1))(0.0, 2.0)
     (0.0, (3.0, 0.0))
     """
-    vg = _value_and_grad(f, argnums, "value_and_grad")
-    return vg
+    return _value_and_grad(f, argnums, "value_and_grad")
 
 
 def grad(f: Callable, argnums: Argnums = 0) -> Callable:
@@ -303,7 +311,7 @@ def jacobian(f: Callable, argnums: Argnums = None) -> Callable:
             outs, _ = _outputs(f(*call, **kwargs), "jacobian")
             rows = [_reverse(y, xs, nested) for y in outs]
         if nested:
-            return [_as_values(row) for row in rows]
+            return [_as_values(row, "jacobian") for row in rows]
         return [[float(g) for g in row] for row in rows]
     return _named(jac, f, "jacobian")
 
@@ -374,7 +382,7 @@ def jvp(f: Callable, primals: Any, tangents: Any) -> tuple:
         tans = forward_sweep(order, dict(zip(xs, ts)), create_graph=nested)
         dys = [tans.get(y, 0.0) if isinstance(y, Value) else 0.0 for y in outs]
     if nested:
-        outs, dys = _as_values(outs), _as_values(dys)
+        outs, dys = _as_values(outs, "jvp"), _as_values(dys, "jvp")
     else:
         outs, dys = [float(y) for y in outs], [float(t) for t in dys]
     return (outs[0], dys[0]) if single else (outs, dys)

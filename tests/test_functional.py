@@ -338,3 +338,12 @@ def test_forward_over_reverse_equals_reverse_over_reverse(tree, point):
         e_i = [1.0 if j == i else 0.0 for j in range(N_VARS)]
         column = hvp(f, point, e_i)
         assert column == pytest.approx([H[j][i] for j in range(N_VARS)], rel=1e-8, abs=1e-10)
+
+
+def test_an_error_inside_a_transformation_leaves_no_state_behind():
+    with no_grad():
+        with pytest.raises(ZeroDivisionError):
+            grad(grad(lambda x: 1 / (x - x)))(1.0)
+        assert not al.value.is_grad_enabled()
+    assert al.value.is_grad_enabled()
+    assert isinstance(grad(lambda x: x * x)(1.0), float)     # back at the top level: floats

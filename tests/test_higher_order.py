@@ -191,3 +191,11 @@ def test_kink_operators_have_zero_second_derivative_everywhere_defined():
     for f in (al.relu, abs):
         for x0 in (-1.0, 0.0, 2.0):
             assert derivative(f, 2)(x0) == 0.0
+
+
+def test_an_infinite_derivative_cannot_be_differentiated_again():
+    assert grad(al.sqrt)(0.0) == math.inf
+    with pytest.raises(OverflowError, match=r"grad\(\): a derivative is inf at this point"):
+        derivative(al.sqrt, 2)(0.0)
+    with pytest.raises(OverflowError, match="a derivative is inf"):
+        derivative(lambda x: x ** 0.5, 2)(0.0)
