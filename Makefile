@@ -19,6 +19,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests autograd_lite nn --doctest-modules
+	$(BIN)/python -m pytest --nbmake notebooks/
 
 clean:
 	rm -rf $(VENV) out build dist docs/_build .pytest_cache .hypothesis

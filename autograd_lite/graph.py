@@ -82,6 +82,54 @@ def reverse_sweep(order: list[Value], seed: Grad = 1.0, *, create_graph: bool = 
     return grads
 
 
+def forward_sweep(order: list[Value], tangents: dict[Value, Grad], *, create_graph: bool = False,
+                  steps: "list[Step] | None" = None) -> dict[Value, Grad]:
+    """The chain rule, run forward over ``order`` (forward mode, a JVP).
+
+    ``tangents`` seeds the inputs: dx/dt for some nodes (a direction).  In
+    topological order every other node then gets
+
+        tangent(node) = sum_i d(node)/d(parent_i) * tangent(parent_i)
+
+    from the same local-derivative rules as :func:`reverse_sweep`.  Returns the
+    tangent of every node that depends on a seeded one (a missing node's tangent
+    is 0); a seeded node keeps its seed even if it has parents.  With
+    ``create_graph`` the local derivatives are Values, so the tangents can be
+    differentiated again.  With a ``steps`` list, every edge that carries a
+    tangent appends (node, parent, local derivative, tangent(parent),
+    contribution, tangent(node) so far).
+
+    >>> from autograd_lite import Value
+    >>> x, y = Value(3.0), Value(2.0)
+    >>> z = x * y + x                 # dz = (y + 1) dx + x dy
+    >>> forward_sweep(topological_order(z), {x: 1.0})[z]
+    3.0
+    """
+    tans: dict[Value, Grad] = dict(tangents)
+    get = tans.get
+    for node in order:
+        prev = node._prev
+        if not prev or node in tangents:
+            continue
+        ts = [get(p) for p in prev]
+        if all(t is None for t in ts):
+            continue
+        if create_graph:
+            ds = node._rule(node, *prev)
+        else:
+            ds = node._rule(node.data, *[p.data for p in prev])
+        total = None
+        for p, d, t in zip(prev, ds, ts):
+            if t is None:
+                continue
+            c = d * t
+            total = c if total is None else total + c
+            if steps is not None:
+                steps.append((node, p, d, t, c, total))
+        tans[node] = total
+    return tans
+
+
 def backward(root: Value, grad: Number = 1.0, *, create_graph: bool = False) -> None:
     """Backpropagate from ``root``: fill ``.grad`` of every node it depends on.
 

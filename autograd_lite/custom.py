@@ -1,0 +1,164 @@
+"""Custom operators: a new operator from its forward function and its local-derivative rule.
+
+An operator is two things (see :mod:`autograd_lite.value`): a forward
+function on floats, and a rule ``rule(out, *args) -> tuple`` giving the local
+derivatives d(out)/d(arg_i), one per argument.  :func:`op` turns such a pair
+into an operator that works like the built-in ones:
+
+* Values in give a Value out (one node, op name = the operator's name); plain
+  numbers in give a float out.  Values and numbers may be mixed: the numbers
+  are constants, not parents.
+* The rule is the node's entry in the local-derivative table, so backward,
+  the step-by-step trace, ``jvp`` and finite-difference checks use it as is.
+  Written with engine operations (``+ - * / **``, ``exp``, ``sigmoid``, ...)
+  it also works on Values, so higher derivatives (``create_graph=True``,
+  ``grad(grad(f))``) work too.
+* ``kinks`` (inputs where the operator is not differentiable) are registered in
+  :data:`autograd_lite.value.KINKS` under its name; a ``domain`` predicate turns
+  bad input into a ``ValueError`` at the forward call, naming the operator and
+  the value.
+
+>>> import math
+>>> from autograd_lite import Value, sigmoid
+>>> @op(lambda out, x: (sigmoid(x),))          # d/dx log(1 + e^x) = sigmoid(x)
+... def softplus(x):
+...     "log(1 + e^x), computed without overflow."
+...     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+>>> x = Value(0.0)
+>>> y = softplus(x)
+>>> y.op, round(y.data, 6)
+('softplus', 0.693147)
+>>> y.backward(); x.grad
+0.5
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from numbers import Real
+from typing import Any, Callable, Iterable, Optional
+
+from .value import KINKS, Rule, Value, _as_float, _fmt, _node
+
+#: Names of the built-in operators: a custom operator may not take one.
+_BUILTIN = frozenset({"+", "-", "*", "/", "**", "neg", "abs", "exp", "log", "sqrt", "tanh",
+                      "sigmoid", "relu", "sin", "cos", "sum", "dot", "id"})
+_CUSTOM: set[str] = set()  # names registered by op()
+
+
+def _checked(rule: Rule, name: str) -> Rule:
+    """``rule`` with a check that it returns one derivative per argument."""
+    def checked(out: Any, *args: Any) -> tuple:
+        ds = rule(out, *args)
+        if not isinstance(ds, (tuple, list)) or len(ds) != len(args):
+            got = f"{type(ds).__name__} of length {len(ds)}" if isinstance(ds, (tuple, list)) \
+                else type(ds).__name__
+            raise TypeError(f"the rule of {name} must return a tuple of {len(args)} local "
+                            f"derivative(s), one per argument, got {got}")
+        return tuple(ds)
+    return checked
+
+
+def _with_constants(rule: Rule, template: tuple, positions: tuple[int, ...]) -> Rule:
+    """A node rule over the Value arguments only, the constants put back in their places."""
+    def node_rule(out: Any, *parents: Any) -> tuple:
+        full = list(template)
+        for i, p in zip(positions, parents):
+            full[i] = p
+        ds = rule(out, *full)
+        return tuple(ds[i] for i in positions)
+    return node_rule
+
+
+def _operands(xs: Iterable[float]) -> str:
+    return ", ".join(_fmt(x) for x in xs)
+
+
+def op(rule: Rule, *, name: Optional[str] = None, kinks: Iterable[float] = (),
+       domain: Optional[Callable[..., bool]] = None, domain_text: str = "") -> Callable:
+    """Decorator: make an operator from a forward function on floats and its ``rule``.
+
+    ``rule(out, *args)`` returns the tuple of local derivatives
+    d(out)/d(arg_i), one per argument of the forward function (also for
+    arguments that turn out to be constants: those entries are ignored).  It is
+    called with floats for ordinary backprop and with Values for higher
+    derivatives, so write it with engine operations and functions.
+
+    ``name`` defaults to the function's name; it may not be a built-in
+    operator's.  ``kinks`` are the inputs where the operator is not
+    differentiable (registered in ``KINKS[name]``).  ``domain(*floats)`` returns
+    whether the inputs are valid; when it is False the call raises
+    ``ValueError`` naming the operator, the values and ``domain_text``.
+    Errors raised by the forward function itself (``ValueError``,
+    ``ZeroDivisionError``, ``OverflowError``) are re-raised with the operator's
+    name and operands; a non-finite result is an ``OverflowError``.
+
+    The operator has attributes ``name``, ``forward``, ``rule`` and ``kinks``.
+
+    >>> from autograd_lite import Value, log
+    >>> @op(lambda out, x: (1.0 / x,), domain=lambda x: x > 0, domain_text="input must be > 0")
+    ... def mylog(x):
+    ...     return math.log(x)
+    >>> mylog(-1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: mylog() of (-1.0) is outside its domain: input must be > 0
+    """
+    if not callable(rule):
+        raise TypeError(f"op() needs a rule function rule(out, *args) -> tuple, got {type(rule).__name__}")
+    if domain is not None and not callable(domain):
+        raise TypeError(f"op(): domain must be a predicate on the float inputs, got {type(domain).__name__}")
+    kink_points = tuple(_as_float(k, "op() kinks") for k in kinks)
+
+    def decorate(forward: Callable[..., float]) -> Callable[..., Any]:
+        if not callable(forward):
+            raise TypeError(f"op() decorates a forward function, got {type(forward).__name__}")
+        opname = name if name is not None else getattr(forward, "__name__", "")
+        if not isinstance(opname, str) or not opname or opname == "<lambda>":
+            raise ValueError(f"op() needs a name for the operator, got {opname!r}: pass name=...")
+        if opname in _BUILTIN:
+            raise ValueError(f"op(): {opname!r} is a built-in operator; choose another name")
+        if kink_points:
+            KINKS[opname] = kink_points
+        elif opname in _CUSTOM:
+            KINKS.pop(opname, None)  # a redefinition without kinks drops the old ones
+        _CUSTOM.add(opname)
+        checked = _checked(rule, opname)
+
+        def apply(*args: Any) -> Any:
+            if not args:
+                raise TypeError(f"{opname}() needs at least one argument")
+            xs = [a.data if isinstance(a, Value) else _as_float(a, f"{opname}()") for a in args]
+            if domain is not None and not domain(*xs):
+                text = f": {domain_text}" if domain_text else ""
+                raise ValueError(f"{opname}() of ({_operands(xs)}) is outside its domain{text}")
+            try:
+                out = forward(*xs)
+            except (ValueError, ArithmeticError) as e:
+                raise type(e)(f"{opname}() of ({_operands(xs)}) failed: {e}") from e
+            out = _as_result(out, opname, xs)
+            positions = tuple(i for i, a in enumerate(args) if isinstance(a, Value))
+            if not positions:
+                return out
+            parents = tuple(args[i] for i in positions)
+            if len(positions) == len(args):
+                return _node(out, parents, checked, opname)
+            template = tuple(None if isinstance(a, Value) else x for a, x in zip(args, xs))
+            return _node(out, parents, _with_constants(checked, template, positions), opname)
+
+        functools.update_wrapper(apply, forward)
+        apply.name, apply.forward, apply.rule, apply.kinks = opname, forward, rule, kink_points
+        return apply
+    return decorate
+
+
+def _as_result(out: Any, opname: str, xs: list[float]) -> float:
+    """Check the forward function returned a finite real number."""
+    if isinstance(out, bool) or not isinstance(out, Real):
+        raise TypeError(f"the forward function of {opname} must return a number, "
+                        f"got {type(out).__name__}")
+    f = float(out)
+    if not math.isfinite(f):
+        raise OverflowError(f"{opname} of ({_operands(xs)}) overflows: the result {f} is not a finite float")
+    return f
