@@ -9,6 +9,7 @@
 """
 
 from .graph import backward, gradients, no_grad, topological_order, zero_grad
+from .trace import trace_backward, trace_forward
 from .value import Value, cos, dot, exp, log, relu, sigmoid, sin, sqrt, sum, tanh
 
 __version__ = "0.1.0"
@@ -17,3 +18,4 @@ __all__ = [
     "Value", "backward", "gradients", "no_grad", "topological_order", "zero_grad",
     "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos", "sum", "dot",
 ]
+__all__ += ["trace_backward", "trace_forward"]
