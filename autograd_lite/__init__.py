@@ -31,8 +31,3 @@ __all__ = [
     # checking it
     "gradcheck", "numerical_grad", "GradcheckError",
 ]
-
-from .custom import op
-from .functional import derivative, grad, hessian, hvp, jacobian, jvp, value_and_grad
-
-__all__ += ["grad", "value_and_grad", "derivative", "hessian", "jacobian", "jvp", "hvp", "op"]

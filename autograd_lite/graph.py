@@ -146,8 +146,14 @@ def backward(root: Value, grad: Number = 1.0, *, create_graph: bool = False) -> 
     if not isinstance(grad, (int, float, Value)) or isinstance(grad, bool):
         raise TypeError(f"backward() seed must be a number, got {type(grad).__name__}")
     seed: Grad = grad if isinstance(grad, Value) else float(grad)
-    order = topological_order(root)
-    grads = reverse_sweep(order, seed, create_graph=create_graph)
+    store_gradients(reverse_sweep(topological_order(root), seed, create_graph=create_graph))
+
+
+def store_gradients(grads: dict[Value, Grad]) -> None:
+    """Write gradients from :func:`reverse_sweep` into ``.grad`` as :func:`backward` does.
+
+    Leaves accumulate (``grad += g``); intermediate nodes are overwritten.
+    """
     for node, g in grads.items():
         if node._prev:
             node.grad = g

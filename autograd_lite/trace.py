@@ -1,0 +1,254 @@
+"""Watching the chain rule run: the forward pass and the backward pass, step by step.
+
+The backward trace is not a second implementation of backprop: it is
+:func:`autograd_lite.graph.reverse_sweep` (the loop :func:`backward` runs)
+asked to record each edge it processes.  Step *k* says: node ``n`` passes its
+gradient back to its parent ``p``::
+
+    contribution = d(n)/d(p) * d(root)/d(n)       (local derivative * upstream)
+    grad(p)     += contribution
+
+so the gradients of the last steps are exactly those of ``backward()``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator, Sequence, overload
+
+from .graph import reverse_sweep, store_gradients, topological_order
+from .value import Value, _fmt
+
+if TYPE_CHECKING:  # pragma: no cover
+    import graphviz
+
+
+def node_names(order: Sequence[Value]) -> dict[Value, str]:
+    """A name for every node: its label, else ``v<i>`` with i its place in ``order``."""
+    return {node: node.label if node.label else f"v{i}" for i, node in enumerate(order)}
+
+
+def _num(x: Any, digits: int) -> str:
+    if isinstance(x, Value):
+        x = x.data
+    return f"{x:.{digits}g}"
+
+
+def describe(node: Value, names: dict[Value, str]) -> str:
+    """The computation of ``node`` in terms of its parents' names, e.g. ``sin(v1)``."""
+    op = node.op
+    args = [names[p] for p in node.parents]
+    if not args:
+        return "input"
+    if len(args) == 2 and op in ("+", "-", "*", "/", "**"):
+        sep = "" if op == "**" else " "
+        return f"{args[0]}{sep}{op}{sep}{args[1]}"
+    if op == "neg":
+        return f"-{args[0]}"
+    if len(args) == 1 and op[:1] in "+-*/":        # constant on the right: "* 2.0", "**3.0"
+        return f"{args[0]}{op}" if op.startswith("**") else f"{args[0]} {op}"
+    if len(args) == 1 and op[-1:] in "+-*/":       # constant on the left: "1.0 -", "2.0**"
+        return f"{op}{args[0]}" if op.endswith("**") else f"{op} {args[0]}"
+    return f"{op}({', '.join(args)})"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]], caption: str) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return (f"<table><caption>{html.escape(caption)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+# ------------------------------------------------------------------ forward
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """One node of the forward pass: ``name = expression = value``."""
+
+    index: int
+    node: Value
+    name: str
+    expression: str
+    inputs: tuple[float, ...]
+    value: float
+
+
+class ForwardTrace(Sequence[ForwardStep]):
+    """Every node's computation in topological order (inputs first, root last)."""
+
+    def __init__(self, root: Value, digits: int = 6) -> None:
+        self.root = root
+        self.order = topological_order(root)
+        self.names = node_names(self.order)
+        self.digits = digits
+        self.steps = [ForwardStep(i, n, self.names[n], describe(n, self.names),
+                                  tuple(p.data for p in n.parents), n.data)
+                      for i, n in enumerate(self.order)]
+
+    @overload
+    def __getitem__(self, i: int) -> ForwardStep: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[ForwardStep]: ...
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        return self.steps[i]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def _rows(self) -> list[list[str]]:
+        return [[str(s.index), s.name, s.expression, _num(s.value, self.digits)] for s in self.steps]
+
+    _HEADER = ("step", "node", "computed as", "value")
+
+    def __str__(self) -> str:
+        return _table(self._HEADER, self._rows(), right={0, 3})
+
+    def _repr_html_(self) -> str:
+        return _html_table(self._HEADER, self._rows(), "forward pass")
+
+    def __repr__(self) -> str:
+        return f"<ForwardTrace of {len(self)} nodes>"
+
+
+def trace_forward(root: Value, digits: int = 6) -> ForwardTrace:
+    """The forward pass of ``root``'s graph, node by node in topological order.
+
+    >>> from autograd_lite import Value
+    >>> x = Value(0.5, label="x")
+    >>> print(trace_forward((x ** 2).sin().exp()))
+    step  node  computed as     value
+    ----  ----  -----------  --------
+       0  x     input             0.5
+       1  v1    x**2.0           0.25
+       2  v2    sin(v1)      0.247404
+       3  v3    exp(v2)        1.2807
+    """
+    return ForwardTrace(root, digits)
+
+
+# ----------------------------------------------------------------- backward
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """One edge of the backward pass: ``node`` passes its gradient to ``parent``.
+
+    ``contribution = local_grad * upstream`` and ``parent_grad`` is the
+    parent's gradient after adding it.
+    """
+
+    index: int
+    node: Value
+    parent: Value
+    local_grad: float
+    upstream: float
+    contribution: float
+    parent_grad: float
+
+
+class BackwardTrace(Sequence[BackwardStep]):
+    """The backward pass as an ordered list of :class:`BackwardStep`."""
+
+    def __init__(self, root: Value, seed: float = 1.0, digits: int = 6) -> None:
+        self.root = root
+        self.order = topological_order(root)
+        self.names = node_names(self.order)
+        self.digits = digits
+        raw: list[tuple] = []
+        self.grads = reverse_sweep(self.order, float(seed), steps=raw)
+        self.steps = [BackwardStep(i, *r) for i, r in enumerate(raw)]
+
+    @overload
+    def __getitem__(self, i: int) -> BackwardStep: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[BackwardStep]: ...
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        return self.steps[i]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __iter__(self) -> Iterator[BackwardStep]:
+        return iter(self.steps)
+
+    def grads_after(self, k: int) -> dict[Value, float]:
+        """The gradients as they stand once steps 0..k have run (k = -1: only the seed)."""
+        if not -1 <= k < len(self.steps):
+            raise IndexError(f"grads_after(): step {k} is out of range (the trace has {len(self.steps)} steps)")
+        grads: dict[Value, float] = {self.root: self.grads[self.root]}
+        for s in self.steps[:k + 1]:
+            grads[s.parent] = s.parent_grad
+        return grads
+
+    def final_after(self, k: int) -> set[Value]:
+        """Nodes whose gradient is complete once steps 0..k have run.
+
+        A gradient is complete when no later step adds to it: every node that
+        uses it has already passed its own gradient back.
+        """
+        later = {s.parent for s in self.steps[k + 1:]}
+        return {n for n in self.grads_after(k) if n not in later}
+
+    def apply(self) -> None:
+        """Write the gradients into ``.grad`` exactly as ``backward()`` does."""
+        store_gradients(self.grads)
+
+    def frame(self, k: int, **draw_options: Any) -> "graphviz.Digraph":
+        """The graph as of step ``k``: its edge highlighted, unreached nodes pending."""
+        from .viz import draw_graph
+        grads = self.grads_after(k)
+        pending = {n for n in self.order if n not in grads}
+        edges = [(self.steps[k].parent, self.steps[k].node)] if k >= 0 else []
+        return draw_graph(self.root, grads=grads, pending=pending, highlight_edges=edges, **draw_options)
+
+    def _rows(self) -> list[list[str]]:
+        d, n = self.digits, self.names
+        return [[str(s.index), n[s.node], n[s.parent], _num(s.local_grad, d), _num(s.upstream, d),
+                 _num(s.contribution, d), _num(s.parent_grad, d)] for s in self.steps]
+
+    _HEADER = ("step", "from", "to", "local d(from)/d(to)", "upstream grad", "contribution", "grad(to) after")
+
+    def row(self, k: int) -> str:
+        """Step ``k`` as one line of the table, with the header."""
+        return _table(self._HEADER, [self._rows()[k]], right={0, 3, 4, 5, 6})
+
+    def __str__(self) -> str:
+        return _table(self._HEADER, self._rows(), right={0, 3, 4, 5, 6})
+
+    def _repr_html_(self) -> str:
+        return _html_table(self._HEADER, self._rows(), "backward pass")
+
+    def __repr__(self) -> str:
+        return f"<BackwardTrace of {len(self)} steps over {len(self.order)} nodes>"
+
+
+def trace_backward(root: Value, seed: float = 1.0, *, apply: bool = False, digits: int = 6) -> BackwardTrace:
+    """The backward pass of ``root`` as a list of steps, one per edge of the graph.
+
+    Leaves every ``.grad`` field as it was unless ``apply=True``, which stores
+    the gradients exactly as :func:`autograd_lite.backward` would.
+
+    >>> from autograd_lite import Value
+    >>> x = Value(0.5, label="x")
+    >>> print(trace_backward((x ** 2).sin().exp()))
+    step  from  to  local d(from)/d(to)  upstream grad  contribution  grad(to) after
+    ----  ----  --  -------------------  -------------  ------------  --------------
+       0  v3    v2               1.2807              1        1.2807          1.2807
+       1  v2    v1             0.968912         1.2807       1.24088         1.24088
+       2  v1    x                     1        1.24088       1.24088         1.24088
+    """
+    trace = BackwardTrace(root, seed, digits)
+    if apply:
+        trace.apply()
+    return trace
