@@ -20,5 +20,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests autograd_lite nn --doctest-modules
 
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks --json benchmarks/results.json
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m benchmarks --quick
+
 clean:
 	rm -rf $(VENV) out build dist docs/_build .pytest_cache .hypothesis
