@@ -21,5 +21,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest tests autograd_lite nn --doctest-modules
 	$(BIN)/python -m pytest --nbmake notebooks/
 
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks --json benchmarks/results.json
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m benchmarks --quick
+
 clean:
 	rm -rf $(VENV) out build dist docs/_build .pytest_cache .hypothesis

@@ -49,37 +49,67 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
+def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step] | None") -> None:
+    """THE chain-rule loop, run in the ``.grad`` fields of ``order`` (root last).
+
+    Intermediate nodes start from 0 and leaves keep what they hold (so they
+    accumulate); then, in reverse topological order, every node passes its
+    gradient to each parent: ``parent.grad += d(node)/d(parent) * node.grad``.
+    When a node is reached, every node that uses it has been processed, so its
+    gradient is complete.
+    """
+    for node in order:
+        if node._prev:
+            node.grad = 0.0
+    root = order[-1]
+    root.grad = seed if root._prev else root.grad + seed
+    for node in reversed(order):
+        prev = node._prev
+        if not prev:
+            continue
+        g = node.grad
+        if create_graph:
+            ds = node._rule(node, *prev)
+            for p, d in zip(prev, ds):
+                c = d * g
+                old = p.grad
+                p.grad = c if type(old) is float and old == 0.0 else old + c
+                if steps is not None:
+                    steps.append((node, p, d, g, c, p.grad))
+        elif steps is None:
+            ds = node._rule(node.data, *[p.data for p in prev])
+            for p, d in zip(prev, ds):
+                p.grad += d * g
+        else:
+            ds = node._rule(node.data, *[p.data for p in prev])
+            for p, d in zip(prev, ds):
+                c = d * g
+                p.grad += c
+                steps.append((node, p, d, g, c, p.grad))
+
+
 def reverse_sweep(order: list[Value], seed: Grad = 1.0, *, create_graph: bool = False,
                   steps: "list[Step] | None" = None) -> dict[Value, Grad]:
     """The chain rule, run backward over ``order`` (as from :func:`topological_order`).
 
     Returns d(root)/d(node) for every node in ``order``, where root is
-    ``order[-1]``, scaled by ``seed``.  Touches no ``.grad`` field.
+    ``order[-1]``, scaled by ``seed``.  It runs the same loop as
+    :func:`backward` and leaves every ``.grad`` field as it found it.
 
     With ``create_graph`` the local derivatives are computed with Value
     operations, so the returned gradients are Values that can be differentiated
-    again.  With a ``steps`` list, every edge's step is appended to it.
+    again.  With a ``steps`` list, every edge's step is appended to it:
+    (node, parent, local derivative, upstream grad, contribution, parent's grad after).
     """
-    root = order[-1]
-    grads: dict[Value, Grad] = {root: seed}
-    get = grads.get
-    for node in reversed(order):
-        prev = node._prev
-        if not prev:
-            continue
-        g = grads[node]
-        if create_graph:
-            ds = node._rule(node, *prev)
-        else:
-            ds = node._rule(node.data, *[p.data for p in prev])
-        for p, d in zip(prev, ds):
-            c = d * g
-            old = get(p)
-            total = c if old is None else old + c
-            grads[p] = total
-            if steps is not None:
-                steps.append((node, p, d, g, c, total))
-    return grads
+    saved = [node.grad for node in order]
+    try:
+        for node in order:
+            node.grad = 0.0
+        _sweep(order, seed, create_graph, steps)
+        return {node: node.grad for node in order}
+    finally:
+        for node, g in zip(order, saved):
+            node.grad = g
 
 
 def forward_sweep(order: list[Value], tangents: dict[Value, Grad], *, create_graph: bool = False,
@@ -146,7 +176,7 @@ def backward(root: Value, grad: Number = 1.0, *, create_graph: bool = False) -> 
     if not isinstance(grad, (int, float, Value)) or isinstance(grad, bool):
         raise TypeError(f"backward() seed must be a number, got {type(grad).__name__}")
     seed: Grad = grad if isinstance(grad, Value) else float(grad)
-    store_gradients(reverse_sweep(topological_order(root), seed, create_graph=create_graph))
+    _sweep(topological_order(root), seed, create_graph, None)
 
 
 def store_gradients(grads: dict[Value, Grad]) -> None:

@@ -30,8 +30,10 @@ Conventions
 
 from __future__ import annotations
 
+import builtins
 import math
 from numbers import Real
+from operator import mul as _mul
 from typing import Callable, Iterable, Union
 
 Number = Union[int, float]
@@ -40,6 +42,7 @@ Operand = Union["Value", int, float]
 Rule = Callable[..., tuple]
 
 _INF = math.inf
+_fsum = builtins.sum  # this module defines its own n-ary sum()
 _new = object.__new__
 
 #: Inputs at which an operator is not differentiable (its kinks), by op name.
@@ -584,25 +587,28 @@ def dot(ws: Iterable[Operand], xs: Iterable[Operand], bias: Operand = 0.0) -> Va
         raise ValueError(f"dot() needs two sequences of the same length, got {n} and {len(xs)}")
     with_bias = isinstance(bias, Value)
     b = bias.data if with_bias else _as_float(bias, "dot()")
-    if all(isinstance(w, Value) for w in ws):
+    if set(map(type, ws)) == _JUST_VALUE:
         wd = [w.data for w in ws]
-        if all(type(x) is float for x in xs):
+        x_types = set(map(type, xs))
+        if x_types == _JUST_FLOAT:
             # Values times constants (a network's first layer): d/dw_i = x_i
             parents = ws + (bias,) if with_bias else ws
             ds = xs + (1.0,) if with_bias else xs
             return _node(_fdot(wd, xs) + b, parents, _const_tuple_rule(ds), "dot")
-        if all(isinstance(x, Value) for x in xs):
+        if x_types == _JUST_VALUE:
             total = _fdot(wd, [x.data for x in xs]) + b
             parents = ws + xs + (bias,) if with_bias else ws + xs
             return _node(total, parents, _dot_vv_rule(n, with_bias), "dot")
     return _dot_mixed(ws, xs, bias)
 
 
+_JUST_VALUE = {Value}
+_JUST_FLOAT = {float}
+
+
 def _fdot(a: list, b) -> float:
-    total = 0.0
-    for u, v in zip(a, b):
-        total += u * v
-    return total
+    """sum_i a_i b_i on floats."""
+    return _fsum(map(_mul, a, b))
 
 
 def _const_tuple_rule(ds: tuple) -> Rule:

@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks of autograd-lite against its peers (see run.py)."""

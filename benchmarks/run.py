@@ -1,0 +1,225 @@
+"""Run every workload for every contender in one process, interleaved, and report.
+
+    python -m benchmarks [--quick] [--reps 5] [--json results.json]
+
+Each repetition runs every (workload, contender) pair once, rotating the order
+of the contenders, so a slow spell of the machine hits all of them alike; the
+first repetition is a warm-up and is not counted.  Times are medians; the ratios
+compare contenders measured in this same run.
+
+Workloads:
+  mlp_step   one training step of MLP(2, [16, 16, 1]) on 100 moons: forward over
+             all points, hinge loss + L2, backward, SGD update
+  chain_N    a chain of N operations (alternating *0.999 and +0.001): build + backward
+  wide_N     the sum of N products w_i * x_i: build + backward
+  memory     bytes per operation of a chain graph (tracemalloc), and the peak
+             memory of one mlp_step
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from types import ModuleType
+from typing import Callable
+
+from . import floats, micrograd_peer, ours, torch_peer
+from .data import mlp_weights, moons
+
+CONTENDERS: list[ModuleType] = [ours, micrograd_peer, torch_peer, floats]
+
+
+def _workloads(quick: bool) -> dict[str, Callable[[ModuleType], Callable[[], float]]]:
+    points, labels = moons(20 if quick else 100, 0.1, seed=0)
+    weights = mlp_weights(seed=0)
+    chains = (100, 1000) if quick else (10**3, 10**4, 10**5, 10**6)
+    wides = (1000,) if quick else (10**5,)
+    work: dict[str, Callable[[ModuleType], Callable[[], float]]] = {
+        "mlp_step": lambda m: m.mlp_step(points, labels, weights),
+    }
+    for n in chains:
+        work[f"chain_{n:.0e}".replace("+0", "")] = lambda m, n=n: (lambda: m.chain(n))
+    for n in wides:
+        work[f"wide_{n:.0e}".replace("+0", "")] = lambda m, n=n: (lambda: m.wide(n))
+    return work
+
+
+def _size_of(name: str) -> int:
+    tail = name.rsplit("_", 1)[-1]
+    return int(float(tail)) if tail[0].isdigit() else 0
+
+
+def time_all(contenders: list[ModuleType], quick: bool, reps: int) -> dict:
+    """Median wall time of every (workload, contender), interleaved over reps + 1 rounds."""
+    work = _workloads(quick)
+    fns = {(w, m.NAME): make(m) for w, make in work.items() for m in contenders}
+    times: dict[tuple[str, str], list[float]] = {key: [] for key in fns}
+    errors: dict[tuple[str, str], str] = {}
+    answers: dict[tuple[str, str], float] = {}
+    for rep in range(reps + 1):
+        order = contenders[rep % len(contenders):] + contenders[:rep % len(contenders)]
+        for w in work:
+            for m in order:
+                key = (w, m.NAME)
+                if key in errors:
+                    continue
+                gc.collect()
+                t0 = time.perf_counter()
+                try:
+                    answers[key] = fns[key]()
+                except (RecursionError, MemoryError, RuntimeError) as exc:
+                    errors[key] = f"{type(exc).__name__}"
+                    continue
+                dt = time.perf_counter() - t0
+                if rep:
+                    times[key].append(dt)
+    results: dict = {}
+    for (w, name), ts in times.items():
+        entry: dict = {"times": ts}
+        if (w, name) in errors:
+            entry["error"] = errors[(w, name)]
+        elif ts:
+            entry["median"] = statistics.median(ts)
+            n = _size_of(w)
+            if n:
+                entry["per_op_ns"] = entry["median"] / n * 1e9
+            entry["answer"] = answers[(w, name)]
+        results.setdefault(w, {})[name] = entry
+    return results
+
+
+def memory(contenders: list[ModuleType], quick: bool) -> dict:
+    """Bytes per operation of a chain graph, and the peak bytes of one mlp_step."""
+    n = 2_000 if quick else 100_000
+    points, labels = moons(20 if quick else 100, 0.1, seed=0)
+    weights = mlp_weights(seed=0)
+    out: dict = {}
+    for m in contenders:
+        entry: dict = {}
+        gc.collect()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        graph = m.build_chain(n)
+        after = tracemalloc.get_traced_memory()[0]
+        if graph is not None:
+            entry["bytes_per_op"] = (after - before) / n
+        del graph
+        step = m.mlp_step(points, labels, weights)
+        gc.collect()
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        step()
+        entry["mlp_step_peak_bytes"] = tracemalloc.get_traced_memory()[1] - base
+        tracemalloc.stop()
+        if m is torch_peer:
+            entry["note"] = "tensor memory is outside the Python heap; tracemalloc sees only Python objects"
+        out[m.NAME] = entry
+    return out
+
+
+def targets(results: dict, mem: dict) -> list[tuple[str, "bool | None", str]]:
+    """The performance goals, each as (goal, met or None if not measurable, the figures)."""
+    def med(w: str, name: str) -> "float | None":
+        return results.get(w, {}).get(name, {}).get("median")
+    rows = []
+    o, mg, tc, fl = (med("mlp_step", m.NAME) for m in (ours, micrograd_peer, torch_peer, floats))
+    for label, peer, goal in (("micrograd", mg, 10.0), ("torch (scalars)", tc, 10.0)):
+        if o and peer:
+            rows.append((f"mlp_step: >= {goal:g}x faster than {label}", peer / o >= goal, f"{peer / o:.1f}x"))
+        else:
+            rows.append((f"mlp_step: >= {goal:g}x faster than {label}", None, "not measured"))
+    if o and fl:
+        rows.append(("mlp_step: <= 5x the plain-float floor", o / fl <= 5.0, f"{o / fl:.2f}x"))
+    small = results.get("chain_1e4", {}).get(ours.NAME, {}).get("per_op_ns")
+    big = results.get("chain_1e6", {}).get(ours.NAME, {}).get("per_op_ns")
+    if small and big:
+        rows.append(("chain: 10^6 completes, time per op within 1.5x of 10^4", big / small <= 1.5,
+                     f"{big:.0f} vs {small:.0f} ns/op ({big / small:.2f}x)"))
+    ob = mem.get(ours.NAME, {}).get("bytes_per_op")
+    mb = mem.get(micrograd_peer.NAME, {}).get("bytes_per_op")
+    if ob and mb:
+        rows.append(("memory: bytes per op <= 1/3 of micrograd's", ob <= mb / 3, f"{ob:.0f} vs {mb:.0f} B ({mb / ob:.1f}x less)"))
+    return rows
+
+
+def _fmt_time(s: float) -> str:
+    return f"{s * 1e3:9.2f} ms" if s < 10 else f"{s:9.2f} s "
+
+
+def report(results: dict, mem: dict, names: list[str], skipped: dict[str, str]) -> str:
+    """The table of median times and ratios to autograd-lite, and the memory figures."""
+    lines = []
+    head = f"{'workload':<12}" + "".join(f"{n:>22}" for n in names)
+    lines += [head, "-" * len(head)]
+    for w, by_name in results.items():
+        cells = []
+        for n in names:
+            e = by_name.get(n, {})
+            if "error" in e:
+                cells.append(f"{'fails: ' + e['error']:>22}")
+            elif "median" in e:
+                base = by_name.get(ours.NAME, {}).get("median")
+                ratio = f" ({e['median'] / base:5.1f}x)" if base and n != ours.NAME else ""
+                cells.append(f"{_fmt_time(e['median']) + ratio:>22}")
+            else:
+                cells.append(f"{'-':>22}")
+        lines.append(f"{w:<12}" + "".join(cells))
+    lines.append("(x) = time relative to autograd-lite in this run: above 1 means slower than autograd-lite")
+    lines.append("")
+    lines.append(f"{'memory':<12}" + "".join(f"{n:>22}" for n in names))
+    for key, unit in (("bytes_per_op", "B/op"), ("mlp_step_peak_bytes", "peak")):
+        cells = []
+        for n in names:
+            v = mem.get(n, {}).get(key)
+            cells.append(f"{(f'{v:,.0f} B' if key == 'bytes_per_op' else f'{v / 1e6:,.2f} MB') if v else '-':>22}")
+        lines.append(f"{unit:<12}" + "".join(cells))
+    for n, why in skipped.items():
+        lines.append(f"skipped {n}: {why}")
+    return "\n".join(lines)
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    return {"python": sys.version.split()[0], "implementation": platform.python_implementation(),
+            "platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count()}
+
+
+def main(argv: "list[str] | None" = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the code runs (used in CI)")
+    parser.add_argument("--reps", type=int, default=5, help="counted repetitions after one warm-up (default 5)")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    args = parser.parse_args(argv)
+    if args.reps < 1:
+        parser.error("--reps must be at least 1")
+    skipped = {m.NAME: why for m in CONTENDERS if (why := m.available())}
+    contenders = [m for m in CONTENDERS if m.NAME not in skipped]
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
+    results = time_all(contenders, args.quick, 1 if args.quick else args.reps)
+    mem = memory(contenders, args.quick)
+    names = [m.NAME for m in contenders]
+    print(f"{machine()}")
+    print(report(results, mem, names, skipped))
+    goals = targets(results, mem)
+    if goals and not args.quick:
+        print("\ngoals:")
+        for goal, met, figures in goals:
+            mark = "n/a " if met is None else ("met " if met else "MISS")
+            print(f"  [{mark}] {goal}: {figures}")
+    if args.json:
+        payload = {"machine": machine(), "quick": args.quick, "reps": args.reps, "results": results,
+                   "memory": mem, "skipped": skipped,
+                   "goals": [{"goal": g, "met": m, "figures": f} for g, m, f in goals]}
+        tmp = f"{args.json}.tmp{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, indent=2)
+        os.replace(tmp, args.json)
+    return 0
