@@ -19,6 +19,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests autograd_lite nn --doctest-modules
+	$(BIN)/sphinx-build -E -W --keep-going -n -q -b html docs docs/_build/html
+
+# The documentation alone, as strict as in `make test` (-E: every page is read
+# and executed again, so a warning is never hidden by an up-to-date page).
+docs: $(STAMP)
+	$(BIN)/sphinx-build -E -W --keep-going -n -b html docs docs/_build/html
 
 clean:
 	rm -rf $(VENV) out build dist docs/_build .pytest_cache .hypothesis
