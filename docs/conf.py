@@ -72,6 +72,11 @@ autodoc_typehints_format = "short"
 autodoc_preserve_defaults = True
 
 api_coverage_packages = ["autograd_lite", "nn"]
+# Third-party types that appear in our signatures, linked to their own docs.
+api_coverage_external = {
+    "graphviz.Digraph": "https://graphviz.readthedocs.io/en/stable/api.html#graphviz.Digraph",
+    "graphviz.graphs.Digraph": "https://graphviz.readthedocs.io/en/stable/api.html#graphviz.Digraph",
+}
 
 # ------------------------------------------------------------------- HTML
 html_theme = "furo"

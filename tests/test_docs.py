@@ -124,3 +124,28 @@ def test_no_notebooks_makes_no_toctree(pages, tmp_path):
     assert pages.sync_notebooks(tmp_path / "missing", dst) == []
     assert not dst.exists()
     assert "toctree" not in pages.notebooks_block([])
+
+
+# ------------------------------------------------------------ API reference
+@pytest.fixture(scope="module")
+def coverage():
+    pytest.importorskip("sphinx")
+    return _load("api_coverage")
+
+
+def test_modules_section_documents_submodules_without_the_exported_names(coverage):
+    block = coverage.modules_block(["autograd_lite"])
+    assert ".. automodule:: autograd_lite.graph" in block
+    assert ".. automodule:: autograd_lite.value" in block
+    assert "autograd_lite.__main__" not in block      # private: importing it runs the CLI
+    excluded = block.split(":exclude-members:")[1].splitlines()[0]
+    assert {n.strip() for n in excluded.split(",")} == set(importlib.import_module("autograd_lite").__all__)
+
+
+def test_standard_library_types_link_to_the_python_documentation(coverage):
+    assert coverage._stdlib_url("argparse.Namespace") == \
+        "https://docs.python.org/3/library/argparse.html#argparse.Namespace"
+    assert coverage._stdlib_url("collections.abc.Iterable") == \
+        "https://docs.python.org/3/library/collections.abc.html#collections.abc.Iterable"
+    assert coverage._stdlib_url("autograd_lite.Value") is None
+    assert coverage._stdlib_url("Namespace") is None
