@@ -20,6 +20,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests autograd_lite nn --doctest-modules
 	$(BIN)/python -m pytest --nbmake notebooks/
+	$(BIN)/sphinx-build -E -W --keep-going -n -q -b html docs docs/_build/html
+
+# The documentation alone, as strict as in `make test` (-E: every page is read
+# and executed again, so a warning is never hidden by an up-to-date page).
+docs: $(STAMP)
+	$(BIN)/sphinx-build -E -W --keep-going -n -b html docs docs/_build/html
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks --json benchmarks/results.json

@@ -433,7 +433,7 @@ class Value:
         return self
 
     def __abs__(self) -> "Value":
-        """|a|; d/da = sign(a), with abs'(0) = 0."""
+        """``|a|``; d/da = sign(a), with abs'(0) = 0."""
         return _node(abs(self.data), (self,), _abs_rule, "abs")
 
     # ------------------------------------------------------------- functions
