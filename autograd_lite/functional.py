@@ -276,7 +276,7 @@ def derivative(f: Callable, n: int = 1) -> Callable:
     >>> import math
     >>> from autograd_lite import sin
     >>> [round(derivative(sin, k)(0.0), 12) for k in range(5)]   # sin, cos, -sin, -cos, sin
-    [0.0, 1.0, -0.0, -1.0, 0.0]
+    [0.0, 1.0, 0.0, -1.0, 0.0]
     >>> derivative(lambda x: x ** 4, 3)(1.0)                       # 24 x
     24.0
     """

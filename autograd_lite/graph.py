@@ -101,14 +101,19 @@ def reverse_sweep(order: list[Value], seed: Grad = 1.0, *, create_graph: bool = 
     again.  With a ``steps`` list, every edge's step is appended to it:
     (node, parent, local derivative, upstream grad, contribution, parent's grad after).
     """
-    saved = [node.grad for node in order]
+    # ``order`` may be part of a graph (only what depends on some inputs): the
+    # parents it reaches outside it receive contributions too, so save them all
+    touched = dict.fromkeys(order)
+    for node in order:
+        touched.update(dict.fromkeys(node._prev))
+    saved = [(node, node.grad) for node in touched]
     try:
-        for node in order:
+        for node in touched:
             node.grad = 0.0
         _sweep(order, seed, create_graph, steps)
-        return {node: node.grad for node in order}
+        return {node: node.grad for node in touched}
     finally:
-        for node, g in zip(order, saved):
+        for node, g in saved:
             node.grad = g
 
 

@@ -212,7 +212,7 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
             attrs.update(color=_HIGHLIGHT, penwidth="3")
         dot.node(f"v{i}", graphviz.nohtml("{ " + body + " }" if braces else body), **attrs)
         if node._prev:
-            dot.node(f"op{i}", graphviz.escape(node._op or "?"), shape="ellipse", style="filled",
+            dot.node(f"op{i}", graphviz.escape(node.op or "?"), shape="ellipse", style="filled",
                      fillcolor="#eeeeee", fontsize="10", height="0.3", margin="0.03,0.02")
             for p in node._prev:
                 edge = {"color": _HIGHLIGHT, "penwidth": "2.5"} if (p, node) in marked else {}

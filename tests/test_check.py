@@ -266,15 +266,18 @@ def test_hygiene_fails_when_backward_ignores_its_seed(monkeypatch):
 
 
 def test_hygiene_fails_when_contributions_overwrite_instead_of_accumulating(monkeypatch):
-    def overwriting_sweep(order, seed=1.0, *, create_graph=False, steps=None):
-        grads = {order[-1]: seed}
+    def overwriting_sweep(order, seed, create_graph, steps):
+        for node in order:
+            if node._prev:
+                node.grad = 0.0
+        root = order[-1]
+        root.grad = seed if root._prev else root.grad + seed
         for node in reversed(order):
             if node._prev:
                 ds = node._rule(node.data, *[p.data for p in node._prev])
                 for p, d in zip(node._prev, ds):
-                    grads[p] = d * grads[node]  # the bug: = instead of +=
-        return grads
-    monkeypatch.setattr(G, "reverse_sweep", overwriting_sweep)
+                    p.grad = d * node.grad  # the bug: = instead of +=
+    monkeypatch.setattr(G, "_sweep", overwriting_sweep)
     with pytest.raises(GradcheckError) as info:
         gradcheck(lambda x, y: x * y, [3.0, 2.0])  # no node reused: only hygiene can see it
     assert "a node used twice (y + y) accumulates" in str(info.value)
