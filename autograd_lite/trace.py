@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Sequence, overload
 
 from .graph import reverse_sweep, store_gradients, topological_order
-from .value import Value, _fmt
+from .value import Value
 
 if TYPE_CHECKING:  # pragma: no cover
     import graphviz

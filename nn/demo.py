@@ -10,7 +10,8 @@ by SGD with momentum 0.9 and a learning rate decaying linearly from 0.2 to
 
 * ``decision_boundary.png``: the regions where s > 0 and s < 0, and the data;
 * ``loss.png``: the loss and accuracy at every step;
-* ``neuron.dot``: the computation graph of one neuron's output (Graphviz DOT);
+* ``neuron.svg``: the computation graph of one neuron's output (``neuron.dot``,
+  its DOT source, when Graphviz is not installed);
 * ``model.json``: the trained weights (see :meth:`nn.Module.save`).
 
 Every file is written atomically.  The pictures need matplotlib
@@ -26,7 +27,8 @@ import tempfile
 import time
 from typing import Any, Callable
 
-from autograd_lite import Value, no_grad, topological_order
+from autograd_lite import Value, render
+from autograd_lite.viz import GraphvizNotFoundError
 
 from ._atomic import atomic_open
 from .data import make_moons
@@ -37,7 +39,7 @@ from .train import History, accuracy, fit, predict
 
 #: The demo's settings: data, model, loss and optimizer.
 N_POINTS, NOISE, SIZES, ALPHA, LR, MOMENTUM = 100, 0.1, [16, 16, 1], 1e-4, 0.2, 0.9
-GRAPH_FILE = "neuron.dot"   # the computation graph of one neuron's output
+GRAPH_FILE = "neuron.svg"   # the computation graph of one neuron's output
 PLOT_HINT = "the demo's pictures need matplotlib: pip install autograd-lite[plot]"
 
 
@@ -117,33 +119,17 @@ def _plot_loss(new_figure: Callable, history: History, path: str) -> None:
     _save_png(fig, path)
 
 
-def _dot_text(s: str) -> str:
-    return s.replace("\\", "\\\\").replace('"', '\\"')
+def _write_graph(root: Value, out: str) -> str:
+    """Render the computation graph of ``root`` to ``out/neuron.svg``; return the path.
 
-
-def _write_graph(root: Value, path: str) -> None:
-    """Write the computation graph of ``root`` as Graphviz DOT text (atomically).
-
-    One box per Value (label, data, grad) and one ellipse per operation.
+    Without Graphviz's ``dot`` program it writes the DOT source
+    (``neuron.dot``) instead and says how to install Graphviz.
     """
-    order = topological_order(root)
-    ids = {node: f"n{i}" for i, node in enumerate(order)}
-    lines = ["digraph computation {", "  rankdir=LR;",
-             '  node [fontname="Helvetica", fontsize=10];']
-    for node in order:
-        name = ids[node]
-        parts = ([node.label] if node.label else []) + [
-            f"data {node.data:.4f}", f"grad {float(node.grad):.4f}"]
-        text = "\\n".join(_dot_text(t) for t in parts)   # DOT's \n: a new line
-        lines.append(f'  {name} [shape=box, label="{text}"];')
-        if node.parents:
-            lines.append(f'  {name}_op [shape=ellipse, label="{_dot_text(node.op)}"];')
-            lines.append(f"  {name}_op -> {name};")
-            for p in node.parents:
-                lines.append(f"  {ids[p]} -> {name}_op;")
-    lines.append("}")
-    with atomic_open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
+    try:
+        return str(render(root, os.path.join(out, GRAPH_FILE)))
+    except GraphvizNotFoundError as exc:
+        print(f"autograd-lite demo: {exc}; writing DOT source instead", file=sys.stderr)
+        return str(render(root, os.path.join(out, "neuron.dot")))
 
 
 def _neuron_output(model: MLP, x: list) -> Value:
@@ -183,11 +169,10 @@ def run_demo(out: str = "out", steps: int = 100, seed: int = 0, progress: bool =
     acc = accuracy(predict(model, X), labels)
     say(f"training accuracy: {acc:.1%} after {steps} steps ({seconds:.1f} s), "
         f"final loss {history.loss[-1]:.4f}")
-    files = {name: os.path.join(out, name)
-             for name in ("decision_boundary.png", "loss.png", GRAPH_FILE, "model.json")}
+    files = {name: os.path.join(out, name) for name in ("decision_boundary.png", "loss.png", "model.json")}
     _plot_decision_boundary(new_figure, model, X, labels, files["decision_boundary.png"])
     _plot_loss(new_figure, history, files["loss.png"])
-    _write_graph(_neuron_output(model, X[0]), files[GRAPH_FILE])
+    files[GRAPH_FILE] = _write_graph(_neuron_output(model, X[0]), out)
     model.save(files["model.json"])
     say("wrote " + ", ".join(files.values()))
     return {"accuracy": acc, "files": list(files.values()), "history": history}
@@ -225,7 +210,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "demo", help="train a small network on two moons and draw what it learned",
         description="Train MLP(2, [16, 16, 1]) on 100 noisy moons (hinge loss + L2) and write "
-                    "decision_boundary.png, loss.png, neuron.dot and model.json to the output folder.")
+                    "decision_boundary.png, loss.png, neuron.svg and model.json to the output folder.")
     p.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
     p.add_argument("--steps", type=_positive_int, default=100, metavar="N",
                    help="optimizer steps (default: 100)")

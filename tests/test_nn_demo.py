@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -36,16 +35,14 @@ def test_demo_writes_its_files(tmp_path, main, capsys):
     printed = capsys.readouterr()
     assert "training accuracy:" in printed.out
     assert printed.err == ""                          # --quiet: no progress bar
-    assert sorted(os.listdir(out)) == ["decision_boundary.png", "loss.png", "model.json", "neuron.dot"]
+    assert sorted(os.listdir(out)) == ["decision_boundary.png", "loss.png", "model.json", "neuron.svg"]
     for name in ("decision_boundary.png", "loss.png"):
         data = (out / name).read_bytes()
         assert data.startswith(PNG) and len(data) > 5000
-    graph = (out / "neuron.dot").read_text()
-    assert graph.startswith("digraph") and '"dot"' in graph and '"relu"' in graph
-    assert "layers.0.neurons.0.w.0" in graph and "x.0" in graph
-    if shutil.which("dot"):                           # Graphviz reads it
-        svg = subprocess.run(["dot", "-Tsvg", str(out / "neuron.dot")], capture_output=True, check=True)
-        assert b"<svg" in svg.stdout and b"layers.0.neurons.0.b" in svg.stdout
+    svg = (out / "neuron.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    for text in ("dot", "relu", "layers.0.neurons.0.w.0", "layers.0.neurons.0.b", "x.0"):
+        assert text in svg
     doc = json.loads((out / "model.json").read_text())
     assert doc["architecture"] == repr(MLP(2, [16, 16, 1]))
     MLP(2, [16, 16, 1]).load(out / "model.json")
@@ -112,4 +109,14 @@ def test_python_m_autograd_lite_demo(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "training accuracy:" in proc.stdout
     assert (tmp_path / "out" / "decision_boundary.png").read_bytes().startswith(PNG)
-    assert (tmp_path / "out" / "loss.png").exists() and (tmp_path / "out" / "neuron.dot").exists()
+    assert (tmp_path / "out" / "loss.png").exists() and (tmp_path / "out" / "neuron.svg").exists()
+
+
+def test_demo_writes_dot_source_without_graphviz(tmp_path, main, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no `dot` on PATH
+    out = tmp_path / "pictures"
+    assert main(["demo", "--out", str(out), "--steps", "2", "--quiet"]) == 0
+    assert "neuron.dot" in os.listdir(out) and "neuron.svg" not in os.listdir(out)
+    assert (out / "neuron.dot").read_text().startswith("digraph")
+    err = capsys.readouterr().err
+    assert "apt" in err and "brew" in err and "conda" in err
