@@ -16,7 +16,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Union
 
-from .value import Number, Value, _set_grad_enabled
+from .value import Number, Value, _get_data, _set_grad_enabled
 
 Grad = Union[float, Value]
 #: One edge of the backward pass, as recorded by :func:`reverse_sweep`:
@@ -56,7 +56,9 @@ def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step
     accumulate); then, in reverse topological order, every node passes its
     gradient to each parent: ``parent.grad += d(node)/d(parent) * node.grad``.
     When a node is reached, every node that uses it has been processed, so its
-    gradient is complete.
+    gradient is complete.  A node whose gradient is exactly 0 passes back
+    nothing: its contributions are 0 even where a local derivative is infinite
+    (``sqrt`` at 0), so a dead branch never turns a gradient into NaN.
     """
     for node in order:
         if node._prev:
@@ -77,13 +79,15 @@ def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step
                 if steps is not None:
                     steps.append((node, p, d, g, c, p.grad))
         elif steps is None:
-            ds = node._rule(node.data, *[p.data for p in prev])
+            if g == 0.0:
+                continue  # nothing to pass back (and 0 * inf never makes a NaN)
+            ds = node._rule(node.data, *map(_get_data, prev))
             for p, d in zip(prev, ds):
                 p.grad += d * g
         else:
-            ds = node._rule(node.data, *[p.data for p in prev])
+            ds = node._rule(node.data, *map(_get_data, prev))
             for p, d in zip(prev, ds):
-                c = d * g
+                c = d * g if g != 0.0 else 0.0
                 p.grad += c
                 steps.append((node, p, d, g, c, p.grad))
 
@@ -152,7 +156,7 @@ def forward_sweep(order: list[Value], tangents: dict[Value, Grad], *, create_gra
         if create_graph:
             ds = node._rule(node, *prev)
         else:
-            ds = node._rule(node.data, *[p.data for p in prev])
+            ds = node._rule(node.data, *map(_get_data, prev))
         total = None
         for p, d, t in zip(prev, ds, ts):
             if t is None:

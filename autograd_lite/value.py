@@ -33,6 +33,7 @@ from __future__ import annotations
 import builtins
 import math
 from numbers import Real
+from operator import attrgetter
 from operator import mul as _mul
 from typing import Callable, Iterable, Union
 
@@ -580,30 +581,30 @@ def dot(ws: Iterable[Operand], xs: Iterable[Operand], bias: Operand = 0.0) -> Va
     >>> z.backward(); [wi.grad for wi in w]
     [2.0, 3.0]
     """
-    ws = tuple(ws)
-    xs = tuple(xs)
+    ws = ws if type(ws) is list or type(ws) is tuple else list(ws)
+    xs = xs if type(xs) is list or type(xs) is tuple else list(xs)
     n = len(ws)
     if len(xs) != n:
         raise ValueError(f"dot() needs two sequences of the same length, got {n} and {len(xs)}")
     with_bias = isinstance(bias, Value)
     b = bias.data if with_bias else _as_float(bias, "dot()")
-    if set(map(type, ws)) == _JUST_VALUE:
-        wd = [w.data for w in ws]
-        x_types = set(map(type, xs))
-        if x_types == _JUST_FLOAT:
+    if _JUST_VALUE.issuperset(map(type, ws)):
+        if _JUST_FLOAT.issuperset(map(type, xs)):
             # Values times constants (a network's first layer): d/dw_i = x_i
-            parents = ws + (bias,) if with_bias else ws
-            ds = xs + (1.0,) if with_bias else xs
-            return _node(_fdot(wd, xs) + b, parents, _const_tuple_rule(ds), "dot")
-        if x_types == _JUST_VALUE:
-            total = _fdot(wd, [x.data for x in xs]) + b
-            parents = ws + xs + (bias,) if with_bias else ws + xs
+            total = _fsum(map(_mul, map(_get_data, ws), xs)) + b
+            if with_bias:
+                return _node(total, (*ws, bias), _const_tuple_rule((*xs, 1.0)), "dot")
+            return _node(total, tuple(ws), _const_tuple_rule(tuple(xs)), "dot")
+        if _JUST_VALUE.issuperset(map(type, xs)):
+            total = _fsum(map(_mul, map(_get_data, ws), map(_get_data, xs))) + b
+            parents = (*ws, *xs, bias) if with_bias else (*ws, *xs)
             return _node(total, parents, _dot_vv_rule(n, with_bias), "dot")
     return _dot_mixed(ws, xs, bias)
 
 
-_JUST_VALUE = {Value}
-_JUST_FLOAT = {float}
+_JUST_VALUE = frozenset({Value})
+_get_data = attrgetter("data")
+_JUST_FLOAT = frozenset({float})
 
 
 def _fdot(a: list, b) -> float:

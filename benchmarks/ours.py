@@ -12,8 +12,7 @@ def available() -> "str | None":
 
 
 def mlp_step(points, labels, weights):
-    import autograd_lite as al
-    from nn import MLP
+    from nn import MLP, hinge, l2_penalty
 
     model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear")
     for layer, ws in zip(model.layers, weights):
@@ -24,9 +23,8 @@ def mlp_step(points, labels, weights):
     params = model.parameters()
 
     def step() -> float:
-        scores = [model(list(x)) for x in points]
-        losses = [(1 - y * s).relu() for y, s in zip(labels, scores)]
-        loss = al.sum(losses) * (1.0 / len(losses)) + ALPHA * al.dot(params, params)
+        scores = [model(x) for x in points]
+        loss = hinge(scores, labels) + l2_penalty(params, ALPHA)
         model.zero_grad()
         loss.backward()
         for p in params:

@@ -77,7 +77,9 @@ class Module(metaclass=_LabelsParameters):
 
     def parameters(self) -> list[Value]:
         """Every parameter, in the order of :meth:`named_parameters`."""
-        return [p for _, p in self.named_parameters()]
+        out: list[Value] = []
+        _collect(self, out)
+        return list(dict.fromkeys(out))  # a shared Value once, first place kept
 
     def num_parameters(self) -> int:
         """How many scalar parameters the module has."""
@@ -156,6 +158,19 @@ def _walk(obj: Any, prefix: str) -> Iterator[tuple[str, Value]]:
     elif isinstance(obj, (list, tuple)):
         for i, child in enumerate(obj):
             yield from _walk(child, f"{prefix}.{i}" if prefix else str(i))
+
+
+def _collect(obj: Any, out: list[Value]) -> None:
+    """Append every parameter under ``obj`` to ``out`` in :func:`_walk`'s order, without names."""
+    if isinstance(obj, Value):
+        out.append(obj)
+    elif isinstance(obj, Module):
+        for attr, child in vars(obj).items():
+            if not attr.startswith("_"):
+                _collect(child, out)
+    elif isinstance(obj, (list, tuple)):
+        for child in obj:
+            _collect(child, out)
 
 
 class _DuplicateKey(Exception):

@@ -122,3 +122,12 @@ def test_detach_copies_data_without_history():
     x = Value(2.0, label="x")
     y = (x * 3).detach()
     assert y.parents == () and y.data == 6.0
+
+
+def test_a_zero_gradient_passes_nothing_back_even_through_an_infinite_derivative():
+    x = Value(0.0)
+    y = x.sqrt() * 0.0 + x   # d sqrt/dx is inf at 0, but sqrt(x) does not affect y
+    y.backward()
+    assert x.grad == 1.0
+    trace = al.trace_backward(y)
+    assert trace.grads[x] == 1.0
