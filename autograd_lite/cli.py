@@ -120,20 +120,14 @@ def _parse_at(items: "Sequence[str]") -> dict[str, float]:
     return point
 
 
-def _run_graph(args: argparse.Namespace) -> int:
-    """Parse, evaluate at ``--at``, backpropagate, print f and df/dv, render the picture.
+def _point_of(names: "Sequence[str]", at: "Sequence[str]") -> dict[str, float]:
+    """The values of the expression's variables ``names`` from ``--at``.
 
-    Every name in ``--at`` must be a variable of the expression: an unused one
-    is an error (most likely a typo), not a silent zero gradient.
+    Every variable needs a value, and every name in ``--at`` must be a variable
+    of the expression: an unused one is an error (most likely a typo), not a
+    silent zero gradient.
     """
-    from .expr import parse
-    from .value import Value
-    from .viz import GraphTooLargeError, output_format, render
-
-    output_format(args.output)                       # an unknown suffix fails before any work
-    expression = parse(args.expr)
-    point = _parse_at(args.at)
-    names = expression.variables
+    point = _parse_at(at)
     missing = [n for n in names if n not in point]
     if missing:
         raise ValueError(f"no value for {', '.join(missing)}: add "
@@ -142,6 +136,19 @@ def _run_graph(args: argparse.Namespace) -> int:
     if unused:
         raise ValueError(f"--at gives {', '.join(unused)}, which the expression "
                          "does not use (a typo?)")
+    return point
+
+
+def _run_graph(args: argparse.Namespace) -> int:
+    """Parse, evaluate at ``--at``, backpropagate, print f and df/dv, render the picture."""
+    from .expr import parse
+    from .value import Value
+    from .viz import GraphTooLargeError, output_format, render
+
+    output_format(args.output)                       # an unknown suffix fails before any work
+    expression = parse(args.expr)
+    point = _point_of(expression.variables, args.at)
+    names = expression.variables
     variables = {n: Value(point[n], label=n) for n in names}
     result = expression.evaluate(variables)
     if not isinstance(result, Value):                 # no variables: a constant
@@ -158,3 +165,54 @@ def _run_graph(args: argparse.Namespace) -> int:
                          f"pass --max-nodes {exc.nodes} to draw it anyway") from None
     print(f"wrote {path}")
     return 0
+
+
+# --------------------------------------------------------------------- check
+@command
+def _register_check(sub: argparse._SubParsersAction) -> None:
+    """Add ``check EXPR --at x=0.5 y=2 [--order 2] [--atol A] [--rtol R]``."""
+    p = sub.add_parser(
+        "check", help="compare an expression's gradients with finite differences",
+        description=(
+            "Evaluate EXPR at the point given by --at and compare the gradient that "
+            "backward() computes with finite differences (gradcheck), printing the report. "
+            "Exit status: 0 when every derivative agrees, 1 when one does not, 2 for bad "
+            "input. EXPR is written as for the graph command."),
+        epilog='example: autograd-lite check "x**y + log(sigmoid(x))" --at x=1.5 y=0.5 --order 2')
+    p.add_argument("expr", metavar="EXPR", help='the expression, e.g. "tanh(w*x + b)"')
+    p.add_argument("--at", metavar="NAME=NUMBER", nargs="+", action="extend", default=[],
+                   help="the variables' values, e.g. --at x=0.5 y=2")
+    p.add_argument("--order", type=int, choices=(1, 2), default=1,
+                   help="2 also checks every second derivative (default: 1)")
+    p.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance (default: 1e-5)")
+    p.add_argument("--rtol", type=float, default=1e-4, help="relative tolerance (default: 1e-4)")
+    p.set_defaults(func=_run_check)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    """Run gradcheck on the expression at ``--at``; print the report; 0 if it passes, else 1."""
+    import warnings
+
+    from .check import gradcheck
+    from .expr import parse
+    from .value import Value
+
+    expression = parse(args.expr)
+    names = expression.variables
+    if not names:
+        raise ValueError("the expression has no variables: there is nothing to differentiate")
+    point = _point_of(names, args.at)
+
+    def f(*values: Value) -> Value:
+        out = expression.evaluate(dict(zip(names, values)))
+        return out if isinstance(out, Value) else Value(out)
+
+    inputs = [Value(point[n], label=n) for n in names]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = gradcheck(f, inputs, atol=args.atol, rtol=args.rtol, order=args.order,
+                           raise_exception=False)
+    print(report)
+    for w in dict.fromkeys(str(w.message) for w in caught):
+        print(f"warning: {w}")
+    return 1 if report.failed else 0

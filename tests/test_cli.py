@@ -15,13 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def run(*args, cwd, path=None):
-    """``python -m autograd_lite graph ARGS`` with the package taken from this tree."""
+def run(*args, cwd, path=None, command="graph"):
+    """``python -m autograd_lite COMMAND ARGS`` with the package taken from this tree."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     if path is not None:
         env["PATH"] = path
-    return subprocess.run([sys.executable, "-m", "autograd_lite", "graph", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "autograd_lite", command, *args], cwd=cwd,
                           env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -169,3 +169,44 @@ def test_the_readme_picture_is_what_the_readme_command_makes(tmp_path):
     r = run(*args, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert svg_structure(tmp_path / picture.name) == svg_structure(picture)
+
+
+# --------------------------------------------------------------------- check
+def test_check_passes_and_prints_the_report(capsys):
+    from autograd_lite import cli
+    assert cli.main(["check", "x**y + log(sigmoid(x))", "--at", "x=1.5", "y=0.5", "--order", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "6 ok" in out and "d2f/dxdy" in out and "df/dy" in out
+
+
+def test_check_exits_1_when_a_rule_is_wrong(capsys, monkeypatch):
+    import autograd_lite.value as V
+    from autograd_lite import cli
+    monkeypatch.setattr(V, "_tanh_rule", lambda out, a: (1.0 + out * out,))
+    assert cli.main(["check", "tanh(x) * y", "--at", "x=0.3", "y=2"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out.upper() and "df/dx" in out
+
+
+def test_check_reports_a_kink(capsys):
+    from autograd_lite import cli
+    assert cli.main(["check", "relu(x)", "--at", "x=0"]) == 0
+    assert "near a non-differentiable point" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [
+    ["log(x)", "--at", "x=-1"],
+    ["3"],
+    ["x*y", "--at", "x=1"],
+    ["x", "--at", "x=1", "--order", "3"],
+    ["__import__('os')"],
+])
+def test_check_bad_input_is_one_line_and_exit_2(argv, tmp_path):
+    r = run(*argv, cwd=tmp_path, command="check")
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_check_from_the_command_line(tmp_path):
+    r = run("sin(x) * y", "--at", "x=0.5", "y=2", cwd=tmp_path, command="check")
+    assert r.returncode == 0 and "2 ok" in r.stdout and r.stderr == ""
