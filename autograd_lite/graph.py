@@ -16,7 +16,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Union
 
-from .value import Number, Value, _get_data, _set_grad_enabled
+from .value import Number, Value, _get_data, _local_grads, _set_grad_enabled
 
 Grad = Union[float, Value]
 #: One edge of the backward pass, as recorded by :func:`reverse_sweep`:
@@ -71,7 +71,7 @@ def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step
             continue
         g = node.grad
         if create_graph:
-            ds = node._rule(node, *prev)
+            ds = _local_grads(node, True)
             for p, d in zip(prev, ds):
                 c = d * g
                 old = p.grad
@@ -81,11 +81,12 @@ def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step
         elif steps is None:
             if g == 0.0:
                 continue  # nothing to pass back (and 0 * inf never makes a NaN)
-            ds = node._rule(node.data, *map(_get_data, prev))
+            rule = node._rule
+            ds = rule if type(rule) is tuple else rule(node.data, *map(_get_data, prev))
             for p, d in zip(prev, ds):
                 p.grad += d * g
         else:
-            ds = node._rule(node.data, *map(_get_data, prev))
+            ds = _local_grads(node, False)
             for p, d in zip(prev, ds):
                 c = d * g if g != 0.0 else 0.0
                 p.grad += c
@@ -153,10 +154,7 @@ def forward_sweep(order: list[Value], tangents: dict[Value, Grad], *, create_gra
         ts = [get(p) for p in prev]
         if all(t is None for t in ts):
             continue
-        if create_graph:
-            ds = node._rule(node, *prev)
-        else:
-            ds = node._rule(node.data, *map(_get_data, prev))
+        ds = _local_grads(node, create_graph)
         total = None
         for p, d, t in zip(prev, ds, ts):
             if t is None:

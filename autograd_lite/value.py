@@ -11,7 +11,9 @@ that work on plain floats *and* on Values.  The engine calls it with floats
 themselves when it builds a differentiable gradient (``create_graph=True``).
 
 Rules never refer to the node they belong to; a rule that needs a constant
-(``x * 2``, ``x ** 3``) closes over that number only.  So a graph holds no
+(``x ** 3``) closes over that number only, and a rule whose derivatives are
+all constants (``x * 2``, a dot product with constant inputs) is stored as
+the tuple of those constants.  So a graph holds no
 reference cycles and is freed by reference counting as soon as it is dropped.
 
 Conventions
@@ -39,8 +41,9 @@ from typing import Callable, Iterable, Union
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
-#: A local-derivative rule: ``rule(out, *parents) -> (d out/d parent_0, ...)``.
-Rule = Callable[..., tuple]
+#: A local-derivative rule: ``rule(out, *parents) -> (d out/d parent_0, ...)``,
+#: or, where every local derivative is a constant, the tuple of those constants.
+Rule = Union[Callable[..., tuple], tuple]
 
 _INF = math.inf
 _fsum = builtins.sum  # this module defines its own n-ary sum()
@@ -137,6 +140,16 @@ def _node(data: float, parents: tuple, rule: Rule, op: "str | tuple[str, float]"
     return v
 
 
+def _local_grads(node: "Value", create_graph: bool) -> tuple:
+    """d(node)/d(parent_i) for each parent: the rule called with floats, or with Values."""
+    rule = node._rule
+    if type(rule) is tuple:
+        return rule
+    if create_graph:
+        return rule(node, *node._prev)
+    return rule(node.data, *map(_get_data, node._prev))
+
+
 def _data(x: Operand) -> float:
     return x.data if isinstance(x, Value) else x
 
@@ -218,9 +231,13 @@ def _sum_rule(out, *parents):
     return (1.0,) * len(parents)
 
 
-def _const_rule(c: Operand) -> Rule:
-    """Rule of a one-parent node whose derivative is the constant ``c``."""
-    return lambda out, a: (c,)
+def _const_rule(c: Operand) -> tuple:
+    """Rule of a one-parent node whose derivative is the constant ``c``.
+
+    A rule whose derivatives are all constants is stored as their tuple itself:
+    no function to call, and less memory per node than a closure.
+    """
+    return (c,)
 
 
 def _pow_const_rule(c: float) -> Rule:
@@ -324,9 +341,7 @@ class Value:
         """
         if not self._prev:
             return ()
-        if create_graph:
-            return tuple(self._rule(self, *self._prev))
-        return tuple(self._rule(self.data, *[p.data for p in self._prev]))
+        return tuple(_local_grads(self, create_graph))
 
     def __repr__(self) -> str:
         grad = self.grad
@@ -612,8 +627,9 @@ def _fdot(a: list, b) -> float:
     return _fsum(map(_mul, a, b))
 
 
-def _const_tuple_rule(ds: tuple) -> Rule:
-    return lambda out, *parents: ds
+def _const_tuple_rule(ds: tuple) -> tuple:
+    """Rule of a node whose local derivatives are the constants ``ds`` (kept as the tuple)."""
+    return ds
 
 
 def _dot_vv_rule(n: int, with_bias: bool) -> Rule:
