@@ -2,7 +2,7 @@
 
 ``Stepper(root)`` runs :func:`autograd_lite.trace_backward` on ``root`` and
 shows one frame of the backward pass at a time -- the graph as it stands
-after step *k* (:meth:`BackwardTrace.frame`) above the row of the trace's
+after step *k* (:meth:`autograd_lite.trace.BackwardTrace.frame`) above the row of the trace's
 table for step *k*::
 
     contribution = d(node)/d(parent) * upstream       grad(parent) += contribution
