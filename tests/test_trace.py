@@ -230,3 +230,12 @@ def test_replaying_every_step_gives_the_gradients_of_backward(e, data):
     out.backward()
     for node in trace.order:
         assert replayed.get(node, 0.0) == node.grad
+
+
+def test_an_edge_triple_must_name_the_parent_at_its_position():
+    x, w = Value(3.0, label="x"), Value(2.0, label="w")
+    y = x * w
+    assert [e[2] for e in dot_edges(al.draw_graph(y, highlight_edges=[(w, y, 1)]))] == [False, True, False]
+    for bad in [(x, y, 1), (w, y, 2), (w, y, True), (w, y, 1, 0)]:
+        with pytest.raises(ValueError, match="highlight_edges"):
+            al.draw_graph(y, highlight_edges=[bad])
