@@ -167,6 +167,9 @@ class BackwardTrace(Sequence[BackwardStep]):
         raw: list[tuple] = []
         self.grads = reverse_sweep(self.order, float(seed), steps=raw)
         self.steps = [BackwardStep(i, *r) for i, r in enumerate(raw)]
+        # each node passes its gradient to its parents in order, in consecutive steps
+        first: dict[Value, int] = {}
+        self._positions = [i - first.setdefault(s.node, i) for i, s in enumerate(self.steps)]
 
     @overload
     def __getitem__(self, i: int) -> BackwardStep: ...
@@ -204,13 +207,39 @@ class BackwardTrace(Sequence[BackwardStep]):
         """Write the gradients into ``.grad`` exactly as ``backward()`` does."""
         store_gradients(self.grads)
 
+    def edge(self, k: int) -> tuple[Value, Value, int]:
+        """The edge of step ``k`` as ``(parent, node, i)``: ``parent`` is ``node.parents[i]``.
+
+        ``i`` tells the two edges of ``x * x`` apart.
+        """
+        if not 0 <= k < len(self.steps):
+            raise IndexError(f"edge(): step {k} is out of range (the trace has {len(self.steps)} steps)")
+        s = self.steps[k]
+        return s.parent, s.node, self._positions[k]
+
     def frame(self, k: int, **draw_options: Any) -> "graphviz.Digraph":
-        """The graph as of step ``k``: its edge highlighted, unreached nodes pending."""
+        """The graph as it stands once steps 0..k have run (k = -1: before the first step).
+
+        The edge of step ``k`` is drawn thick and red; nodes with a complete
+        gradient show it; nodes that have received part of their gradient
+        show it so far, with a dashed amber border and ``…``; nodes not yet
+        reached are grey and dashed with grad ``?``.  ``draw_options`` go to
+        :func:`autograd_lite.draw_graph`.  No ``.grad`` field is touched.
+        Raises ``IndexError`` for a step outside -1..len(trace)-1.
+
+        >>> from autograd_lite import Value
+        >>> x = Value(0.5, label="x")
+        >>> trace = trace_backward((x ** 2).sin().exp())
+        >>> [line.split(" [")[0].strip() for line in trace.frame(1).body if "penwidth=2.5" in line]
+        ['v1 -> op2']
+        """
         from .viz import draw_graph
         grads = self.grads_after(k)
         pending = {n for n in self.order if n not in grads}
-        edges = [(self.steps[k].parent, self.steps[k].node)] if k >= 0 else []
-        return draw_graph(self.root, grads=grads, pending=pending, highlight_edges=edges, **draw_options)
+        partial = set(grads) - self.final_after(k)
+        edges = [self.edge(k)] if k >= 0 else []
+        return draw_graph(self.root, grads=grads, pending=pending, partial=partial,
+                          highlight_edges=edges, **draw_options)
 
     def _rows(self) -> list[list[str]]:
         d, n = self.digits, self.names

@@ -50,6 +50,7 @@ _FILL = {"intermediate": "#ffffff", "leaf": "#dbe9f6", "parameter": "#fde3c3"}
 _SHAPE = {"intermediate": "record", "leaf": "Mrecord", "parameter": "Mrecord"}
 _HIGHLIGHT = "#d62728"
 _PENDING = "#9e9e9e"
+_PARTIAL = "#e6a000"
 _SCALE_LOW = (255, 255, 255)   # |grad| = 0
 _SCALE_HIGH = (203, 24, 29)    # |grad| = the largest |grad| of the graph
 _RANKDIRS = ("LR", "TB", "RL", "BT")
@@ -103,10 +104,11 @@ def _scale(t: float) -> tuple[str, str]:
 
 def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digits: int = 4,
                highlight: Iterable[Value] = (),
-               highlight_edges: Iterable[tuple[Value, Value]] = (),
+               highlight_edges: Iterable["tuple[Value, Value] | tuple[Value, Value, int]"] = (),
                color_by_grad: bool = False, max_nodes: "int | None" = 500,
                grads: "Mapping[Value, float | Value] | None" = None,
-               pending: "Collection[Value] | None" = None) -> graphviz.Digraph:
+               pending: "Collection[Value] | None" = None,
+               partial: "Collection[Value] | None" = None) -> graphviz.Digraph:
     """The computation graph of ``root`` (everything it depends on) as a Digraph.
 
     Each Value is a record showing its label (when set), ``data`` and ``grad``
@@ -120,7 +122,9 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
     * ``show_grad``: leave the grad field out when False.
     * ``highlight``: Values drawn with a thick red border.
     * ``highlight_edges``: ``(parent, child)`` pairs of Values; the edge from
-      ``parent`` into the operation that made ``child`` is drawn thick and red.
+      ``parent`` into the operation that made ``child`` is drawn thick and red
+      (every copy of it when ``parent`` is used twice, as in ``x * x``).  A
+      triple ``(parent, child, i)`` marks only the edge of ``child.parents[i]``.
     * ``color_by_grad``: fill every Value on a white-to-red scale of
       ``t = sqrt(|grad| / max |grad|)`` (max over the Values drawn; a grad
       that is not finite counts as the largest): white for 0, red for the largest --
@@ -133,7 +137,9 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
       (Values missing from it show 0), and ``pending``: Values drawn as not yet
       reached by the backward pass (grey and dashed, grad ``?``).  Together
       they draw the graph as it stands at one step of a backward pass without
-      touching any ``.grad``.
+      touching any ``.grad``.  ``partial``: Values whose gradient is shown
+      but not complete yet (some node using them has still to pass its
+      gradient back): drawn with a dashed amber border, grad ``0.3…``.
 
     Raises ``ValueError`` for a highlighted node or edge that is not in the
     graph, and for a bad option; ``TypeError`` if ``root`` is not a Value.
@@ -171,6 +177,7 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
     index = {node: i for i, node in enumerate(order)}
     marked = _check_highlight(index, highlight, highlight_edges)
     pending = frozenset(pending) if pending is not None else frozenset()
+    partial = frozenset(partial) if partial is not None else frozenset()
 
     def shown(node: Value) -> "float | None":
         if node in pending:
@@ -195,7 +202,8 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
         fields = [] if node.label is None else [_record_text(node.label)]
         fields.append(f"data {_num(node.data, digits)}")
         if show_grad:
-            fields.append("grad ?" if g is None else f"grad {_num(g, digits)}")
+            more = "\u2026" if node in partial and g is not None else ""
+            fields.append("grad ?" if g is None else f"grad {_num(g, digits)}{more}")
         body = " | ".join(fields)
         attrs = {
             "shape": _SHAPE[kind], "style": "filled", "fillcolor": _FILL[kind],
@@ -205,25 +213,29 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
             attrs["penwidth"] = "2"
         if g is None:
             attrs.update(style="filled,dashed", color=_PENDING, fontcolor=_PENDING, fillcolor="#f5f5f5")
-        elif color_by_grad:
-            t = 1.0 if not math.isfinite(g) else math.sqrt(min(abs(g) / biggest, 1.0)) if biggest else 0.0
-            attrs["fillcolor"], attrs["fontcolor"] = _scale(t)
+        else:
+            if node in partial:
+                attrs.update(style="filled,dashed", color=_PARTIAL, penwidth="2")
+            if color_by_grad:
+                t = 1.0 if not math.isfinite(g) else math.sqrt(min(abs(g) / biggest, 1.0)) if biggest else 0.0
+                attrs["fillcolor"], attrs["fontcolor"] = _scale(t)
         if node in marked:
             attrs.update(color=_HIGHLIGHT, penwidth="3")
         dot.node(f"v{i}", graphviz.nohtml("{ " + body + " }" if braces else body), **attrs)
         if node._prev:
             dot.node(f"op{i}", graphviz.escape(node.op or "?"), shape="ellipse", style="filled",
                      fillcolor="#eeeeee", fontsize="10", height="0.3", margin="0.03,0.02")
-            for p in node._prev:
-                edge = {"color": _HIGHLIGHT, "penwidth": "2.5"} if (p, node) in marked else {}
+            for j, p in enumerate(node._prev):
+                hot = (p, node) in marked or (p, node, j) in marked
+                edge = {"color": _HIGHLIGHT, "penwidth": "2.5"} if hot else {}
                 dot.edge(f"v{index[p]}", f"op{i}", **edge)
             dot.edge(f"op{i}", f"v{i}")
     return dot
 
 
 def _check_highlight(index: Mapping[Value, int], nodes: Iterable[Value],
-                     edges: Iterable[tuple[Value, Value]]) -> set:
-    """The highlighted nodes and (parent, child) pairs, checked to be in the graph."""
+                     edges: Iterable[tuple]) -> set:
+    """The highlighted nodes, (parent, child) pairs and (parent, child, i) triples, checked to be in the graph."""
     marked: set = set()
     for node in nodes:
         if node not in index:
@@ -231,13 +243,24 @@ def _check_highlight(index: Mapping[Value, int], nodes: Iterable[Value],
         marked.add(node)
     for pair in edges:
         try:
-            parent, child = pair
+            parent, child, *at = pair
+            if len(at) > 1:
+                raise ValueError
         except (TypeError, ValueError):
-            raise ValueError(f"draw_graph(): highlight_edges needs (parent, child) pairs, got {pair!r}") from None
+            raise ValueError(f"draw_graph(): highlight_edges needs (parent, child) pairs "
+                             f"or (parent, child, i) triples, got {pair!r}") from None
         if child not in index or not any(p is parent for p in child._prev):
             raise ValueError(f"draw_graph(): highlight_edges has ({parent!r}, {child!r}), "
                              "which is not an edge of the graph (parent must be a parent of child)")
-        marked.add((parent, child))
+        if at:
+            i = at[0]
+            if (isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(child._prev)
+                    or child._prev[i] is not parent):
+                raise ValueError(f"draw_graph(): highlight_edges has ({parent!r}, {child!r}, {i!r}), "
+                                 f"but {parent!r} is not parent number {i!r} of {child!r}")
+            marked.add((parent, child, i))
+        else:
+            marked.add((parent, child))
     return marked
 
 

@@ -1,0 +1,164 @@
+"""Stepping through backprop in Jupyter: :class:`Stepper`.
+
+``Stepper(root)`` runs :func:`autograd_lite.trace_backward` on ``root`` and
+shows one frame of the backward pass at a time -- the graph as it stands
+after step *k* (:meth:`autograd_lite.trace.BackwardTrace.frame`) above the row of the trace's
+table for step *k*::
+
+    contribution = d(node)/d(parent) * upstream       grad(parent) += contribution
+
+A slider and Previous/Next buttons choose *k*; the picture and the row are
+updated in place.  Step -1 is the state before the first step: only the root
+holds its gradient, the seed d(root)/d(root) = 1.
+
+It needs ipywidgets (``pip install "autograd-lite[notebook]"``) and
+Graphviz's ``dot`` program for the pictures.  :meth:`Stepper.frames` gives
+every frame as SVG text, for pages that are read without a running kernel.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import graphviz
+
+from .trace import BackwardTrace, trace_backward
+from .value import Value
+from .viz import _missing
+
+__all__ = ["Stepper"]
+
+_INSTALL = 'pip install "autograd-lite[notebook]"'
+
+
+def _ipywidgets() -> Any:
+    """The ipywidgets module, or an ImportError that says how to install it."""
+    try:
+        import ipywidgets
+    except ImportError as exc:
+        raise ImportError(f"Stepper needs ipywidgets, which is not installed: {_INSTALL}") from exc
+    return ipywidgets
+
+
+def _svg(graph: graphviz.Digraph) -> str:
+    """The picture as an ``<svg>`` element (no XML prologue, so it can sit inside HTML)."""
+    try:
+        text = graph.pipe(format="svg").decode("utf-8")
+    except graphviz.ExecutableNotFound:
+        raise _missing("svg") from None
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else text
+
+
+class Stepper:
+    """A widget stepping through the backward pass of ``root``, one edge at a time.
+
+    ``draw_options`` go to :func:`autograd_lite.draw_graph` (``rankdir``,
+    ``digits``, ``color_by_grad``, ...); ``seed`` is d(root)/d(root).  No
+    ``.grad`` field is touched.
+
+    Attributes: ``trace`` (the :class:`~autograd_lite.trace.BackwardTrace`),
+    ``slider`` (an ``IntSlider`` from -1 to ``len(trace) - 1``), ``previous``
+    and ``next`` (Buttons), ``picture`` (HTML widget holding the SVG frame),
+    ``row`` (HTML widget holding the step's row) and ``widget`` (the whole box).
+    Set ``stepper.step = k`` (or ``stepper.slider.value = k``) to move.
+
+    Raises ``ImportError`` when ipywidgets is missing, naming the install
+    command, and ``TypeError`` if ``root`` is not a Value.
+    """
+
+    def __init__(self, root: Value, *, seed: float = 1.0, digits: int = 6, **draw_options: Any) -> None:
+        widgets = _ipywidgets()
+        if not isinstance(root, Value):
+            raise TypeError(f"Stepper() needs a Value, got {type(root).__name__}")
+        self.trace: BackwardTrace = trace_backward(root, seed, digits=digits)
+        self.draw_options = draw_options
+        self.trace.frame(-1, **draw_options)          # bad options fail here, not in a callback
+        self._svgs: dict[int, str] = {}
+        last = len(self.trace) - 1
+        self.slider = widgets.IntSlider(value=-1, min=-1, max=last, step=1, description="step",
+                                        continuous_update=True)
+        self.previous = widgets.Button(description="Previous", icon="step-backward")
+        self.next = widgets.Button(description="Next", icon="step-forward")
+        self.picture = widgets.HTML()
+        self.row = widgets.HTML()
+        self.previous.on_click(lambda _: self._move(-1))
+        self.next.on_click(lambda _: self._move(+1))
+        self.slider.observe(lambda _: self._show(), names="value")
+        self.widget = widgets.VBox([widgets.HBox([self.previous, self.slider, self.next]),
+                                    self.picture, self.row])
+        self._show()
+
+    # ------------------------------------------------------------ moving
+
+    @property
+    def step(self) -> int:
+        """The step shown: -1 (before the first) to ``len(trace) - 1``."""
+        return int(self.slider.value)
+
+    @step.setter
+    def step(self, k: int) -> None:
+        if not -1 <= k < len(self.trace):
+            raise IndexError(f"Stepper: step {k} is out of range (-1 to {len(self.trace) - 1})")
+        self.slider.value = k
+
+    def _move(self, delta: int) -> None:
+        self.slider.value = min(max(self.slider.value + delta, self.slider.min), self.slider.max)
+
+    def _show(self) -> None:
+        k = self.step
+        self.picture.value = f'<div style="overflow-x:auto">{self.svg(k)}</div>'
+        self.row.value = self.row_html(k)
+        self.previous.disabled = k <= self.slider.min
+        self.next.disabled = k >= self.slider.max
+
+    # ------------------------------------------------------------ content
+
+    def svg(self, k: int) -> str:
+        """Frame ``k`` (-1 .. len(trace)-1) as SVG text."""
+        if k not in self._svgs:
+            self._svgs[k] = _svg(self.trace.frame(k, **self.draw_options))
+        return self._svgs[k]
+
+    def frames(self, format: str = "svg") -> list[str]:
+        """Every frame, from step -1 (only the seed) to the last step: ``len(trace) + 1`` SVG texts."""
+        if format != "svg":
+            raise ValueError(f"Stepper.frames(): format must be 'svg', got {format!r}")
+        return [self.svg(k) for k in range(-1, len(self.trace))]
+
+    def caption(self, k: int) -> str:
+        """One sentence saying what step ``k`` does."""
+        t = self.trace
+        if k == -1:
+            return (f"Before the first step: only the output {t.names[t.root]} has its gradient, "
+                    f"d{t.names[t.root]}/d{t.names[t.root]} = {t.grads_after(-1)[t.root]:g}.")
+        s = t[k]
+        node, parent = t.names[s.node], t.names[s.parent]
+        return (f"Step {k} of {len(t) - 1}: {node} passes its gradient back to {parent}: "
+                f"{s.local_grad:.{t.digits}g} \u00d7 {s.upstream:.{t.digits}g} = "
+                f"{s.contribution:.{t.digits}g}, so grad({parent}) is now {s.parent_grad:.{t.digits}g}.")
+
+    def row_html(self, k: int) -> str:
+        """The caption of step ``k`` and its row of the trace's table, as HTML."""
+        text = html.escape(self.caption(k))
+        table = "" if k == -1 else f"<pre>{html.escape(self.trace.row(k))}</pre>"
+        return f"<p>{text}</p>{table}"
+
+    def static_html(self, k: "int | None" = None) -> str:
+        """Frame ``k`` (default: the step shown) and its row as plain HTML, for pages without a kernel."""
+        k = self.step if k is None else k
+        return f'<div style="overflow-x:auto">{self.svg(k)}</div>{self.row_html(k)}'
+
+    # ------------------------------------------------------------ display
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """The live widget, with the current frame as HTML for viewers that cannot run it."""
+        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": self.static_html()}
+        live = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        if live:
+            bundle.update({k: v for k, v in live.items() if k != "text/plain"})
+        return bundle
+
+    def __repr__(self) -> str:
+        return f"<Stepper at step {self.step} of {len(self.trace)} steps over {len(self.trace.order)} nodes>"
