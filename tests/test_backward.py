@@ -131,3 +131,18 @@ def test_a_zero_gradient_passes_nothing_back_even_through_an_infinite_derivative
     assert x.grad == 1.0
     trace = al.trace_backward(y)
     assert trace.grads[x] == 1.0
+
+
+def test_backward_leaves_the_garbage_collector_as_it_found_it():
+    x = Value(1.5)
+    y = (x * x).tanh()
+    assert gc.isenabled()
+    y.backward()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        y.backward()
+        al.trace_backward(y)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
