@@ -16,7 +16,7 @@ class Row:
 
     ``status`` is ``"ok"``, ``"FAIL"`` or ``"near kink"`` (near a non-differentiable
     point: ``numeric`` and ``error`` are None and ``note`` says why).
-    ``vacuous``: |numeric| < atol, so a wrong derivative could pass too.
+    ``vacuous``: abs(numeric) < atol, so a wrong derivative could pass too.
     ``uncertain``: the numeric estimate's error bar exceeds the tolerance.
     """
 
@@ -33,12 +33,12 @@ class Row:
 
     @property
     def abs_err(self) -> "float | None":
-        """|analytic - numeric|."""
+        """abs(analytic - numeric)."""
         return None if self.numeric is None else abs(self.analytic - self.numeric)
 
     @property
     def rel_err(self) -> "float | None":
-        """|analytic - numeric| / |numeric| (inf when numeric is 0 and they differ)."""
+        """abs(analytic - numeric) / abs(numeric) (inf when numeric is 0 and they differ)."""
         if self.numeric is None:
             return None
         err = abs(self.analytic - self.numeric)
@@ -101,7 +101,7 @@ class GradcheckReport:
 
     @property
     def vacuous(self) -> list[Row]:
-        """Derivatives so small (|numeric| < atol) that a wrong one would pass too."""
+        """Derivatives so small (abs(numeric) < atol) that a wrong one would pass too."""
         return [r for r in self.rows if r.vacuous]
 
     @property

@@ -1,18 +1,18 @@
 """Checking derivatives against finite differences: :func:`numerical_grad` and :func:`gradcheck`.
 
-The numerical derivative of ``f`` along input ``x_i`` is the central difference
+The numerical derivative of ``f`` along input ``x_i`` is the central difference::
 
     D(h) = (f(x + h e_i) - f(x - h e_i)) / 2h,
 
 whose error is O(h^2) (Taylor: D(h) = f'(x) + f'''(x) h^2 / 6 + O(h^4)) plus a
-rounding error of about eps_machine |f| / h.  The step balancing the two is
-h = cbrt(eps_machine) * max(1, |x_i|), about 6.1e-6 for |x_i| <= 1.
+rounding error of about eps_machine * abs(f) / h.  The step balancing the two is
+h = cbrt(eps_machine) * max(1, abs(x_i)), about 6.1e-6 for abs(x_i) <= 1.
 
-Richardson extrapolation removes the h^2 term:
+Richardson extrapolation removes the h^2 term::
 
     R = (4 D(h/2) - D(h)) / 3,      error O(h^4),
 
-and ``|D(h/2) - D(h)| / 3`` estimates the error left in D(h/2) (R is usually
+and ``abs(D(h/2) - D(h)) / 3`` estimates the error left in D(h/2) (R is usually
 better still), so it is a conservative error bar for R.
 
 :func:`gradcheck` compares what ``backward()`` computes with R for every input
@@ -36,7 +36,8 @@ from ._check_report import GradcheckReport, HygieneCheck, Row
 from .value import Value, kinks_of
 
 __all__ = ["numerical_grad", "gradcheck", "assert_gradients_match", "Estimate",
-           "GradcheckReport", "GradcheckError", "GradcheckWarning", "Row", "HygieneCheck"]
+           "GradcheckReport", "GradcheckError", "GradcheckWarning", "Row", "HygieneCheck",
+           "step_size", "KINK_STEPS"]
 
 Inputs = Union[float, Value, Sequence[Union[float, Value]]]
 _CBRT_EPS = sys.float_info.epsilon ** (1.0 / 3.0)
@@ -71,7 +72,7 @@ class GradcheckWarning(UserWarning):
 
 
 def step_size(x: float) -> float:
-    """The automatic finite-difference step h = cbrt(eps_machine) * max(1, |x|).
+    """The automatic finite-difference step h = cbrt(eps_machine) * max(1, abs(x)).
 
     >>> round(step_size(0.5), 10), round(step_size(-1000.0), 7)
     (6.0555e-06, 0.0060555)
@@ -152,13 +153,13 @@ def numerical_grad(f, inputs, *, eps=None, richardson=False):
     ``inputs`` is a sequence of numbers or Values (or a single one).
 
     Each derivative is D(h) = (f(x + h e_i) - f(x - h e_i)) / 2h, error
-    O(h^2), with h = cbrt(eps_machine) * max(1, |x_i|) (see :func:`step_size`)
+    O(h^2), with h = cbrt(eps_machine) * max(1, abs(x_i)) (see :func:`step_size`)
     or ``eps`` for every input.  The division is by the difference of the two
     shifted inputs as floats, which is exactly representable.
 
     With ``richardson=True`` each derivative is an :class:`Estimate`
     ``(value, error)``: value = (4 D(h/2) - D(h)) / 3, error O(h^4), and
-    error = |D(h/2) - D(h)| / 3, the estimated error of D(h/2).
+    error = abs(D(h/2) - D(h)) / 3, the estimated error of D(h/2).
 
     >>> d = numerical_grad(lambda x, y: x * y + y.exp(), [2.0, 1.0])
     >>> [round(v, 6) for v in d]                 # [y, x + e^y]
@@ -311,9 +312,9 @@ def gradcheck(f: Callable[..., Value], inputs: Inputs, *, atol: float = 1e-5, rt
     is a sequence of numbers or Values (their labels name the rows).  For each
     input, df/dx_i from ``backward()`` is compared with the Richardson
     estimate R of :func:`numerical_grad` (step ``eps``, default
-    h = cbrt(eps_machine) * max(1, |x_i|)); it passes when
+    h = cbrt(eps_machine) * max(1, abs(x_i))); it passes when::
 
-        |analytic - numeric| <= atol + rtol * |numeric|.
+        abs(analytic - numeric) <= atol + rtol * abs(numeric)
 
     With ``order=2`` every second derivative d2f/dx_i dx_j (from
     gradients of gradients, ``create_graph=True``) is also compared with
@@ -321,7 +322,7 @@ def gradcheck(f: Callable[..., Value], inputs: Inputs, *, atol: float = 1e-5, rt
 
     Also checked: backward twice (zero_grad in between) gives the same
     gradient, a seed of 2 gives twice it, and ``y + y`` gives twice it.
-    A derivative with |numeric| < atol passes vacuously and gives a
+    A derivative with abs(numeric) < atol passes vacuously and gives a
     :class:`GradcheckWarning` (so does a numeric estimate whose error bar
     exceeds the tolerance).  An input within :data:`KINK_STEPS` steps of a
     non-differentiable point of an operation on the path (or of the edge of

@@ -41,7 +41,7 @@ class Domain:
 
     ``positive``: operand >= ``margin`` (log, sqrt, bases of real powers).
     ``avoid``: points to stay at least ``margin`` away from (kinks, poles).
-    ``bound``: |operand| <= bound (keeps exp and powers of moderate size).
+    ``bound``: abs(operand) <= bound (keeps exp and powers of moderate size).
     """
 
     positive: bool = False

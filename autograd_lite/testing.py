@@ -22,7 +22,7 @@ filtered and hypothesis shrinks failures to small readable expressions.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Union
+from typing import Any, Iterable, Protocol
 
 try:
     from hypothesis import strategies as st
@@ -33,7 +33,8 @@ from .check import assert_gradients_match
 from .operator_table import OPERATORS, Domain, Operator
 from .value import Value
 
-__all__ = ["values", "expressions", "Expression", "assert_gradients_match", "OPERATORS", "Operator", "Domain"]
+__all__ = ["values", "expressions", "Expression", "assert_gradients_match", "OPERATORS", "Operator", "Domain",
+           "LIMIT", "Node"]
 
 #: Every node of a drawn expression stays within [-LIMIT, LIMIT] at its point (larger ones are scaled).
 LIMIT = 10.0
@@ -44,7 +45,7 @@ def values(min_value: float = -10.0, max_value: float = 10.0, *,
            min_magnitude: float = 0.0) -> st.SearchStrategy[float]:
     """Finite floats in [min_value, max_value]: no nan, no infinity, no subnormals.
 
-    With ``min_magnitude`` > 0 only |x| >= min_magnitude (drawn from the two
+    With ``min_magnitude`` > 0 only abs(x) >= min_magnitude (drawn from the two
     sub-ranges, not filtered), e.g. to keep away from a kink at 0.
     """
     for name, x in (("min_value", min_value), ("max_value", max_value), ("min_magnitude", min_magnitude)):
@@ -70,6 +71,23 @@ def values(min_value: float = -10.0, max_value: float = 10.0, *,
 
 
 # ------------------------------------------------------------ expressions
+
+class Node(Protocol):
+    """A node of an :class:`Expression`'s tree: a variable ``x<i>`` or an operator applied to nodes.
+
+    :func:`expressions` builds the trees; a test only calls the
+    :class:`Expression` that holds one.
+    """
+
+    def eval(self, xs: tuple) -> Any:
+        """The node's value at the arguments ``xs`` (Values or floats)."""
+
+    def text(self) -> tuple[str, int]:
+        """The node as Python text and the precedence of its outermost operation."""
+
+    def operators(self) -> Iterable[str]:
+        """The names of the operators under (and at) this node, innermost first."""
+
 
 class _Var:
     __slots__ = ("index",)
@@ -126,7 +144,7 @@ class Expression:
 
     __slots__ = ("_root", "point", "n_vars", "formula")
 
-    def __init__(self, root: Union[_Var, _Apply], point: tuple[float, ...]) -> None:
+    def __init__(self, root: Node, point: tuple[float, ...]) -> None:
         self._root = root
         self.point = tuple(point)
         self.n_vars = len(self.point)
@@ -201,7 +219,7 @@ def _expressions(draw: Any, n_vars: int, ops: tuple, max_depth: int,
     return Expression(root, point)
 
 
-def expressions(n_vars: int = 2, ops: "Iterable[Union[str, Operator]] | None" = None, max_depth: int = 3, *,
+def expressions(n_vars: int = 2, ops: "Iterable[str | Operator] | None" = None, max_depth: int = 3, *,
                 min_value: float = -3.0, max_value: float = 3.0) -> st.SearchStrategy[Expression]:
     """Random :class:`Expression` s of ``n_vars`` variables, each with a point in its domain.
 

@@ -76,6 +76,12 @@ api_coverage_packages = ["autograd_lite", "nn"]
 api_coverage_external = {
     "graphviz.Digraph": "https://graphviz.readthedocs.io/en/stable/api.html#graphviz.Digraph",
     "graphviz.graphs.Digraph": "https://graphviz.readthedocs.io/en/stable/api.html#graphviz.Digraph",
+    "graphviz.Graph": "https://graphviz.readthedocs.io/en/stable/api.html#graphviz.Graph",
+    "graphviz.graphs.Graph": "https://graphviz.readthedocs.io/en/stable/api.html#graphviz.Graph",
+    "graphviz.Source": "https://graphviz.readthedocs.io/en/stable/api.html#graphviz.Source",
+    "graphviz.sources.Source": "https://graphviz.readthedocs.io/en/stable/api.html#graphviz.Source",
+    "hypothesis.strategies.SearchStrategy":
+        "https://hypothesis.readthedocs.io/en/latest/reference/api.html#hypothesis.strategies.SearchStrategy",
 }
 
 # ------------------------------------------------------------------- HTML

@@ -12,7 +12,7 @@ import tempfile
 from contextlib import contextmanager
 from typing import IO, Iterator, Union
 
-PathLike = Union[str, "os.PathLike[str]"]
+PathLike = Union[str, os.PathLike]
 
 
 def _new_file_mode(path: str) -> int:

@@ -20,6 +20,10 @@ of vanishing:
   (``graphviz.Digraph``) to its own when ``api_coverage_external`` maps it to
   a URL: intersphinx for a handful of names, without fetching an inventory,
   so the build needs no network;
+* a bare name in the docstring of a function that the package re-exports
+  (``:class:`GradcheckReport``` in ``autograd_lite.gradcheck``) resolves to
+  the one public submodule that documents it (``autograd_lite.check``);
+* a standard-library module (``:mod:`ast```) links to the Python documentation;
 * a ``TypeVar`` in a signature is shown as its name (it has no page).
 """
 
@@ -111,6 +115,10 @@ def _missing_reference(app, env, node, contnode):
                                reftitle=f"(external) {target}")
     if _is_type_variable(target):
         return contnode  # a TypeVar has no page of its own: its name is the whole story
+    if node.get("reftype") == "mod" and target in sys.stdlib_module_names:
+        return nodes.reference("", "", contnode, internal=False,
+                               refuri=f"https://docs.python.org/3/library/{target}.html",
+                               reftitle=f"(external) {target}")
     context = node.get("py:module") or ""
     parts = target.split(".")
     for pkg, names in public_names(app.config.api_coverage_packages).items():
@@ -127,6 +135,31 @@ def _missing_reference(app, env, node, contnode):
                 return env.get_domain("py").resolve_xref(
                     env, node.get("refdoc", ""), app.builder, node["reftype"], new["reftarget"],
                     new, contnode)
+    return _in_submodule(app, env, node, contnode, context)
+
+
+def _in_submodule(app, env, node, contnode, context: str):
+    """A bare name written in a docstring that the package re-exports, found in its submodule.
+
+    ``gradcheck`` is defined in ``autograd_lite.check`` and documented as
+    ``autograd_lite.gradcheck``; its docstring's ``:class:`GradcheckReport```
+    then looks in ``autograd_lite``, but the class is documented (as a public
+    name of the submodule) as ``autograd_lite.check.GradcheckReport``.  The
+    reference resolves when exactly one public submodule of the package
+    documents a name so spelled; otherwise it stays unresolved (and fails the
+    strict build).
+    """
+    target = node["reftarget"]
+    for pkg in app.config.api_coverage_packages:
+        if not (context == pkg or context.startswith(pkg + ".")):
+            continue
+        candidates = [f"{mod}.{target}" for mod in public_submodules(pkg)]
+        found = [c for c in candidates if c in env.get_domain("py").objects]
+        if len(found) == 1:
+            new = node.deepcopy()
+            new["reftarget"] = found[0]
+            return env.get_domain("py").resolve_xref(
+                env, node.get("refdoc", ""), app.builder, node["reftype"], found[0], new, contnode)
     return None
 
 
