@@ -71,6 +71,13 @@ def main(argv: "Sequence[str] | None" = None) -> int:
         return 2
 
 
+def _add_expression_arguments(p: argparse.ArgumentParser) -> None:
+    """EXPR and ``--at NAME=NUMBER ...``, shared by the commands that evaluate an expression."""
+    p.add_argument("expr", metavar="EXPR", help='the expression, e.g. "tanh(w*x + b)"')
+    p.add_argument("--at", metavar="NAME=NUMBER", nargs="+", action="extend", default=[],
+                   help="the variables' values, e.g. --at x=0.5 y=2")
+
+
 # --------------------------------------------------------------------- graph
 @command
 def _register_graph(sub: argparse._SubParsersAction) -> None:
@@ -85,9 +92,7 @@ def _register_graph(sub: argparse._SubParsersAction) -> None:
             "of EXPR needs a value in --at, and every name in --at must appear in EXPR. "
             "An EXPR that starts with '-' needs a leading space: ' -x*y'."),
         epilog='example: autograd-lite graph "exp(sin(x**2))" --at x=0.5 -o graph.svg')
-    p.add_argument("expr", metavar="EXPR", help='the expression, e.g. "tanh(w*x + b)"')
-    p.add_argument("--at", metavar="NAME=NUMBER", nargs="+", action="extend", default=[],
-                   help="the variables' values, e.g. --at x=0.5 y=2")
+    _add_expression_arguments(p)
     p.add_argument("-o", "--output", metavar="PATH", default="graph.svg",
                    help="the picture to write: .svg, .png, .pdf, or .dot/.gv for the DOT "
                         "source (default: graph.svg in the current directory)")
@@ -179,9 +184,7 @@ def _register_check(sub: argparse._SubParsersAction) -> None:
             "Exit status: 0 when every derivative agrees, 1 when one does not, 2 for bad "
             "input. EXPR is written as for the graph command."),
         epilog='example: autograd-lite check "x**y + log(sigmoid(x))" --at x=1.5 y=0.5 --order 2')
-    p.add_argument("expr", metavar="EXPR", help='the expression, e.g. "tanh(w*x + b)"')
-    p.add_argument("--at", metavar="NAME=NUMBER", nargs="+", action="extend", default=[],
-                   help="the variables' values, e.g. --at x=0.5 y=2")
+    _add_expression_arguments(p)
     p.add_argument("--order", type=int, choices=(1, 2), default=1,
                    help="2 also checks every second derivative (default: 1)")
     p.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance (default: 1e-5)")
