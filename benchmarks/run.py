@@ -5,7 +5,9 @@
 Each repetition runs every (workload, contender) pair once, rotating the order
 of the contenders, so a slow spell of the machine hits all of them alike; the
 first repetition is a warm-up and is not counted.  Times are medians; the ratios
-compare contenders measured in this same run.
+compare contenders measured in this same run.  Objects alive before the first
+timed run (imports, models) are frozen out of the cyclic garbage collector's
+passes, so no contender pays for another's imports.
 
 Workloads:
   mlp_step   one training step of MLP(2, [16, 16, 1]) on 100 moons: forward over
@@ -60,6 +62,12 @@ def time_all(contenders: list[ModuleType], quick: bool, reps: int) -> dict:
     """Median wall time of every (workload, contender), interleaved over reps + 1 rounds."""
     work = _workloads(quick)
     fns = {(w, m.NAME): make(m) for w, make in work.items() for m in contenders}
+    # Everything alive now (the interpreter, every contender's imports -- torch
+    # alone brings over 100,000 objects -- and the models) lives to the end:
+    # freeze it, so the cyclic collector's passes during a timed run cost the
+    # same whichever peers happen to be installed.
+    gc.collect()
+    gc.freeze()
     times: dict[tuple[str, str], list[float]] = {key: [] for key in fns}
     errors: dict[tuple[str, str], str] = {}
     answers: dict[tuple[str, str], float] = {}
