@@ -241,16 +241,19 @@ class BackwardTrace(Sequence[BackwardStep]):
         return draw_graph(self.root, grads=grads, pending=pending, partial=partial,
                           highlight_edges=edges, **draw_options)
 
-    def _rows(self) -> list[list[str]]:
+    def _row(self, s: BackwardStep) -> list[str]:
         d, n = self.digits, self.names
-        return [[str(s.index), n[s.node], n[s.parent], _num(s.local_grad, d), _num(s.upstream, d),
-                 _num(s.contribution, d), _num(s.parent_grad, d)] for s in self.steps]
+        return [str(s.index), n[s.node], n[s.parent], _num(s.local_grad, d), _num(s.upstream, d),
+                _num(s.contribution, d), _num(s.parent_grad, d)]
+
+    def _rows(self) -> list[list[str]]:
+        return [self._row(s) for s in self.steps]
 
     _HEADER = ("step", "from", "to", "local d(from)/d(to)", "upstream grad", "contribution", "grad(to) after")
 
     def row(self, k: int) -> str:
         """Step ``k`` as one line of the table, with the header."""
-        return _table(self._HEADER, [self._rows()[k]], right={0, 3, 4, 5, 6})
+        return _table(self._HEADER, [self._row(self.steps[k])], right={0, 3, 4, 5, 6})
 
     def __str__(self) -> str:
         return _table(self._HEADER, self._rows(), right={0, 3, 4, 5, 6})

@@ -102,11 +102,7 @@ def _fmt(x: float) -> str:
 
 def _as_float(x: object, op: str) -> float:
     """Check that ``x`` is a finite real number and return it as a float."""
-    if type(x) is float or type(x) is int:
-        f = float(x)
-    elif isinstance(x, Real) and not isinstance(x, bool):
-        f = float(x)
-    elif isinstance(x, bool):
+    if type(x) is float or type(x) is int or isinstance(x, Real):
         f = float(x)
     else:
         raise TypeError(f"{op} needs a real number or a Value, got {type(x).__name__} {x!r}")
@@ -620,11 +616,6 @@ def dot(ws: Iterable[Operand], xs: Iterable[Operand], bias: Operand = 0.0) -> Va
 _JUST_VALUE = frozenset({Value})
 _get_data = attrgetter("data")
 _JUST_FLOAT = frozenset({float})
-
-
-def _fdot(a: list, b) -> float:
-    """sum_i a_i b_i on floats."""
-    return _fsum(map(_mul, a, b))
 
 
 def _const_tuple_rule(ds: tuple) -> tuple:
