@@ -219,14 +219,13 @@ def _recorded(f: Callable, point: list[float]) -> "list[Value] | str":
 
 def _kind(node: Value) -> str:
     """The operation of a node without its constant: ``"* {}"`` for ``x * 2.0`` and ``x * 3.0``."""
-    op = node._op
-    return op if type(op) is str else op[0]
+    return node._op
 
 
 def _kinks_close_to(order: list[Value], far: float) -> str:
     """' (relu at 0, ...)' for the kinks whose input is within ``far`` of them (assuming a slope ~1)."""
-    close = [f"{node.op} at {kink:g}" for node in order if len(node._prev) == 1
-             for kink in kinks_of(node._op) if abs(node._prev[0].data - kink) <= far]
+    close = [f"{node.op} at {kink:g}" for node in order if len(node.parents) == 1
+             for kink in kinks_of(node._op, node._c) if abs(node.parents[0].data - kink) <= far]
     return f" ({', '.join(dict.fromkeys(close))})" if close else ""
 
 
@@ -244,13 +243,13 @@ def _kink_note(f: Callable, order: list[Value], point: list[float], i: int, h: f
                     f"within {KINK_STEPS} steps of {label} (a branch on the data)")
         sides[sign] = moved
     for k, node in enumerate(order):
-        if len(node._prev) != 1:
+        if len(node.parents) != 1:
             continue
-        points = kinks_of(node._op)
+        points = kinks_of(node._op, node._c)
         if not points:
             continue
-        a = node._prev[0].data
-        a_up, a_down = sides[1.0][k]._prev[0].data, sides[-1.0][k]._prev[0].data
+        a = node.parents[0].data
+        a_up, a_down = sides[1.0][k].parents[0].data, sides[-1.0][k].parents[0].data
         if a_up == a == a_down:
             continue  # this node does not depend on input i
         for kink in points:

@@ -46,7 +46,7 @@ from numbers import Real
 from typing import Any, Callable, Iterable, Iterator, Sequence, Union
 
 from .graph import Grad, forward_sweep, reverse_sweep, topological_order
-from .value import Value, _as_float, _node, _one_rule, _set_grad_enabled
+from .value import Value, _as_float, _const_rule, _node, _set_grad_enabled
 
 #: Which positional arguments to differentiate: one index, several, or all (None).
 Argnums = Union[int, Sequence[int], None]
@@ -116,7 +116,7 @@ def _inputs(name: str, args: Sequence[Any], idx: Iterable[int]) -> tuple[list, l
     for i in idx:
         a = args[i]
         if isinstance(a, Value):
-            x = _node(a.data, (a,), _one_rule, "id")
+            x = _node(a.data, a, _const_rule(1.0), "id")
             x.label = a.label
         else:
             x = Value(_as_float(a, f"{name}() argument {i}"))
@@ -166,7 +166,7 @@ def _live(order: list[Value], sources: Iterable[Value]) -> list[Value]:
     live = set(sources)
     out = []
     for node in order:
-        if node in live or any(p in live for p in node._prev):
+        if node in live or any(p in live for p in node.parents):
             live.add(node)
             out.append(node)
     return out

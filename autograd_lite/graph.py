@@ -17,7 +17,7 @@ import gc
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Union
 
-from .value import Number, Value, _get_data, _local_grads, _set_grad_enabled
+from .value import Number, Value, _as_tuple, _get_data, _local_grads, _set_grad_enabled
 
 Grad = Union[float, Value]
 #: One edge of the backward pass, as recorded by :func:`reverse_sweep`:
@@ -48,24 +48,33 @@ def topological_order(root: Value) -> list[Value]:
 
     Iterative depth-first search (no recursion), so graphs millions of nodes
     deep are fine.  Each node appears once however often it is reused.
+
+    The stack holds nodes to expand and, under the ``None`` marker, nodes to
+    emit: expanding a node pushes it back with the marker, then its unseen
+    parents, so it is emitted after all of them.
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order() needs a Value, got {type(root).__name__}")
     with _gc_paused():
         order: list[Value] = []
-        seen = {root}
-        stack = [(root, iter(root._prev))]
+        seen: set[Value] = set()
+        stack: list = [root]
         push, pop, add, emit = stack.append, stack.pop, seen.add, order.append
         while stack:
-            node, parents = stack[-1]
-            for p in parents:
-                if p not in seen:
-                    add(p)
-                    push((p, iter(p._prev)))
-                    break
-            else:
-                pop()
-                emit(node)
+            node = pop()
+            if node is None:
+                emit(pop())
+            elif node not in seen:
+                add(node)
+                push(node)
+                push(None)
+                prev = node._prev
+                if type(prev) is tuple:
+                    for p in reversed(prev):
+                        if p not in seen:
+                            push(p)
+                elif prev not in seen:
+                    push(prev)
     return order
 
 
@@ -92,7 +101,7 @@ def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step
         g = node.grad
         if create_graph:
             ds = _local_grads(node, True)
-            for p, d in zip(prev, ds):
+            for p, d in zip(_as_tuple(prev), ds):
                 c = d * g
                 old = p.grad
                 p.grad = c if type(old) is float and old == 0.0 else old + c
@@ -102,12 +111,15 @@ def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step
             if g == 0.0:
                 continue  # nothing to pass back (and 0 * inf never makes a NaN)
             rule = node._rule
-            ds = rule if type(rule) is tuple else rule(node.data, *map(_get_data, prev))
-            for p, d in zip(prev, ds):
-                p.grad += d * g
+            if type(prev) is tuple:
+                ds = rule if type(rule) is tuple else rule(node.data, *map(_get_data, prev))
+                for p, d in zip(prev, ds):
+                    p.grad += d * g
+            else:  # one parent: the rule is its derivative, or gives it
+                prev.grad += (rule if type(rule) is float else rule(node.data, prev.data)) * g
         else:
             ds = _local_grads(node, False)
-            for p, d in zip(prev, ds):
+            for p, d in zip(_as_tuple(prev), ds):
                 c = d * g if g != 0.0 else 0.0
                 p.grad += c
                 steps.append((node, p, d, g, c, p.grad))
@@ -130,7 +142,7 @@ def reverse_sweep(order: list[Value], seed: Grad = 1.0, *, create_graph: bool = 
     # parents it reaches outside it receive contributions too, so save them all
     touched = dict.fromkeys(order)
     for node in order:
-        touched.update(dict.fromkeys(node._prev))
+        touched.update(dict.fromkeys(_as_tuple(node._prev)))
     saved = [(node, node.grad) for node in touched]
     try:
         for node in touched:
@@ -169,7 +181,7 @@ def forward_sweep(order: list[Value], tangents: dict[Value, Grad], *, create_gra
     tans: dict[Value, Grad] = dict(tangents)
     get = tans.get
     for node in order:
-        prev = node._prev
+        prev = _as_tuple(node._prev)
         if not prev or node in tangents:
             continue
         ts = [get(p) for p in prev]

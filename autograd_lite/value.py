@@ -1,20 +1,36 @@
 """The node of a computation graph: :class:`Value` and its operators.
 
-A :class:`Value` holds a float ``data``, a ``grad``, the tuple of its parents,
-the name of the operation that made it, an optional ``label`` and a *rule*:
-a function ``rule(out, *parents) -> tuple`` that returns the local derivatives
-d(out)/d(parent_i), one per parent, in parent order.
+A :class:`Value` holds a float ``data``, a ``grad``, its parents, the name of
+the operation that made it (and its constant operand, if any), an optional
+``label`` and a *rule* that gives the local derivatives d(out)/d(parent_i).
 
 Every rule is written once, next to its forward computation, with operations
 that work on plain floats *and* on Values.  The engine calls it with floats
 (``out.data``, ``parent.data``) for ordinary backprop, and with the Values
 themselves when it builds a differentiable gradient (``create_graph=True``).
 
+How a node stores its parents and rule
+--------------------------------------
+Most nodes have exactly one parent (``relu``, ``exp``, ``x * 2.0``,
+``x + 1.0``), so that case is stored without a container:
+
+* a **one-parent** node keeps the parent itself in ``_prev``, and its rule is
+  ``rule(out, a) -> d`` (one derivative), or simply the number ``d`` when the
+  derivative is a constant (``x * c`` stores ``c``, ``x + c`` stores 1.0);
+* a node with **several** parents keeps their tuple, and its rule is
+  ``rule(out, *parents) -> (d_0, d_1, ...)`` in parent order, or the tuple of
+  constants itself (``a + b`` stores ``(1.0, 1.0)``);
+* a **leaf** has ``_prev == ()``, so ``if node._prev`` tells a leaf (a Value
+  is always true).
+
+So building ``y * 0.999`` allocates one object for the garbage collector to
+track (the new Value) instead of three, which is what keeps graph
+construction linear in time on million-node graphs.  :attr:`Value.parents`
+always gives the tuple.
+
 Rules never refer to the node they belong to; a rule that needs a constant
-(``x ** 3``) closes over that number only, and a rule whose derivatives are
-all constants (``x * 2``, a dot product with constant inputs) is stored as
-the tuple of those constants.  So a graph holds no
-reference cycles and is freed by reference counting as soon as it is dropped.
+(``x ** 3``) closes over that number only.  So a graph holds no reference
+cycles and is freed by reference counting as soon as it is dropped.
 
 Conventions
 -----------
@@ -35,15 +51,17 @@ from __future__ import annotations
 import builtins
 import math
 from numbers import Real
+from functools import lru_cache
 from operator import attrgetter
 from operator import mul as _mul
 from typing import Callable, Iterable, Union
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
-#: A local-derivative rule: ``rule(out, *parents) -> (d out/d parent_0, ...)``,
-#: or, where every local derivative is a constant, the tuple of those constants.
-Rule = Union[Callable[..., tuple], tuple]
+#: A local-derivative rule.  One parent: ``rule(out, a) -> d out/d a`` or that
+#: derivative as a constant number.  Several parents: ``rule(out, *parents) ->
+#: (d out/d parent_0, ...)`` or the tuple of those derivatives as constants.
+Rule = Union[Callable[..., object], tuple, float]
 
 _INF = math.inf
 _fsum = builtins.sum  # this module defines its own n-ary sum()
@@ -53,29 +71,28 @@ _new = object.__new__
 KINKS: dict[str, tuple[float, ...]] = {"relu": (0.0,), "abs": (0.0,), "sqrt": (0.0,)}
 
 
-def kinks_of(op: "str | tuple[str, float]") -> tuple[float, ...]:
+def kinks_of(op: str, c: "float | None" = None) -> tuple[float, ...]:
     """The points where the one-input operation ``op`` is not differentiable.
 
     ``KINKS[op]`` for a named operation; for a constant power ``x ** c`` the
     point 0 unless ``c`` is a whole number >= 0 (at 0, ``x ** 0.5`` has an
     infinite slope, ``x ** 1.5`` is defined on one side only and ``x ** -1``
-    has a pole).  ``op`` is a node's ``op`` string (``"**0.5"``) or its raw
-    ``(template, constant)`` form.
+    has a pole).  ``op`` is a node's ``op`` string (``"**0.5"``), or a
+    template with its constant given apart (``kinks_of("**{}", 0.5)``).
 
-    >>> kinks_of("relu"), kinks_of("**0.5"), kinks_of("**3.0"), kinks_of("exp")
+    >>> kinks_of("relu"), kinks_of("**0.5"), kinks_of("**{}", 3.0), kinks_of("exp")
     ((0.0,), (0.0,), (), ())
     """
-    if type(op) is not str:
-        template, c = op
-        if template == "**{}":
+    if c is not None:
+        if op == "**{}":
             return () if c >= 0.0 and float(c).is_integer() else (0.0,)
-        return KINKS.get(template.format(_fmt(c)), ())
+        return KINKS.get(op.format(_fmt(c)), ())
     found = KINKS.get(op)
     if found is not None:
         return found
     if op.startswith("**") and len(op) > 2:
         try:
-            return kinks_of(("**{}", float(op[2:])))
+            return kinks_of("**{}", float(op[2:]))
         except ValueError:
             return ()
     return ()
@@ -111,15 +128,18 @@ def _as_float(x: object, op: str) -> float:
     return f
 
 
-def _node(data: float, parents: tuple, rule: Rule, op: "str | tuple[str, float]") -> "Value":
+def _node(data: float, parents: "Value | tuple", rule: Rule, op: str,
+          c: "float | None" = None) -> "Value":
     """Make the result node of an operation (the hot path: no validation of types).
 
-    ``op`` is the operation's name, or a (template, constant) pair such as
-    ``("* {}", 2.0)`` that :attr:`Value.op` formats only when it is displayed.
+    ``parents`` is the one parent itself or the tuple of several, and ``rule``
+    has the matching form (see the module's docstring).  ``op`` is the
+    operation's name, or with a constant operand ``c`` a template such as
+    ``"* {}"`` that :attr:`Value.op` fills in only when it is displayed.
     """
     if not -_INF < data < _INF:
-        operands = ", ".join(_fmt(p.data) for p in parents)
-        op = op if type(op) is str else op[0].format(_fmt(op[1]))
+        operands = ", ".join(_fmt(p.data) for p in _as_tuple(parents))
+        op = op if c is None else op.format(_fmt(c))
         raise OverflowError(f"{op} of ({operands}) overflows: the result {data} is not a finite float")
     v = _new(Value)
     v.data = data
@@ -129,36 +149,40 @@ def _node(data: float, parents: tuple, rule: Rule, op: "str | tuple[str, float]"
         v._prev = parents
         v._rule = rule
         v._op = op
+        v._c = c
     else:
         v._prev = ()
         v._rule = None
         v._op = ""
+        v._c = None
     return v
+
+
+def _as_tuple(prev: "Value | tuple") -> tuple:
+    """A node's ``_prev`` as the tuple of its parents."""
+    return prev if type(prev) is tuple else (prev,)
 
 
 def _local_grads(node: "Value", create_graph: bool) -> tuple:
     """d(node)/d(parent_i) for each parent: the rule called with floats, or with Values."""
-    rule = node._rule
-    if type(rule) is tuple:
-        return rule
-    if create_graph:
-        return rule(node, *node._prev)
-    return rule(node.data, *map(_get_data, node._prev))
+    rule, prev = node._rule, node._prev
+    if type(prev) is tuple:
+        if type(rule) is tuple:
+            return rule
+        if create_graph:
+            return rule(node, *prev)
+        return rule(node.data, *map(_get_data, prev))
+    if type(rule) is float:
+        return (rule,)
+    return (rule(node, prev) if create_graph else rule(node.data, prev.data),)
 
 
 def _data(x: Operand) -> float:
     return x.data if isinstance(x, Value) else x
 
 
-# --- rules that need no constant: shared functions, no allocation per node ---
-
-def _add_rule(out, a, b):
-    return (1.0, 1.0)
-
-
-def _sub_rule(out, a, b):
-    return (1.0, -1.0)
-
+# --- rules: shared functions, no allocation per node ---
+# Several parents: the tuple of derivatives.  One parent: the derivative itself.
 
 def _mul_rule(out, a, b):
     return (b, a)
@@ -174,87 +198,89 @@ def _pow_rule(out, a, b):
     return (b * a ** (b - 1.0), out * log(a))
 
 
-def _neg_rule(out, a):
-    return (-1.0,)
-
-
-def _one_rule(out, a):
-    return (1.0,)
-
-
-def _minus_one_rule(out, a):
-    return (-1.0,)
-
-
 def _exp_rule(out, a):
-    return (out,)
+    return out
 
 
 def _log_rule(out, a):
-    return (1.0 / a,)
+    return 1.0 / a
 
 
 def _sqrt_rule(out, a):
-    return (0.5 / out,) if _data(out) != 0.0 else (_INF,)
+    return 0.5 / out if _data(out) != 0.0 else _INF
 
 
 def _tanh_rule(out, a):
-    return (1.0 - out * out,)
+    return 1.0 - out * out
 
 
 def _sigmoid_rule(out, a):
-    return (out * (1.0 - out),)
+    return out * (1.0 - out)
 
 
 def _relu_rule(out, a):
-    return (1.0 if _data(a) > 0.0 else 0.0,)
+    return 1.0 if _data(a) > 0.0 else 0.0
 
 
 def _abs_rule(out, a):
     d = _data(a)
-    return (1.0 if d > 0.0 else -1.0 if d < 0.0 else 0.0,)
+    return 1.0 if d > 0.0 else -1.0 if d < 0.0 else 0.0
 
 
 def _sin_rule(out, a):
-    return (cos(a),)
+    return cos(a)
 
 
 def _cos_rule(out, a):
-    return (-sin(a),)
+    return -sin(a)
+
+
+def _rdiv_rule(out, b):
+    # d(c/b)/db = -c/b^2 = -out/b
+    return -out / b
 
 
 def _sum_rule(out, *parents):
     return (1.0,) * len(parents)
 
 
-def _const_rule(c: Operand) -> tuple:
+def _const_rule(c: float) -> float:
     """Rule of a one-parent node whose derivative is the constant ``c``.
 
-    A rule whose derivatives are all constants is stored as their tuple itself:
-    no function to call, and less memory per node than a closure.
+    A constant derivative is stored as the number itself (``x * 2.0`` stores
+    2.0, ``x + 1.0`` and ``-x`` store 1.0 and -1.0): no function to call and
+    no object to allocate per node.
     """
-    return (c,)
+    return float(c)
+
+
+def _const_tuple_rule(ds: tuple) -> tuple:
+    """Rule of a node with several parents whose local derivatives are the constants ``ds``.
+
+    Stored as the tuple itself (``a + b`` stores ``(1.0, 1.0)``).
+    """
+    return ds
 
 
 def _pow_const_rule(c: float) -> Rule:
     """Rule of ``a ** c`` for a constant exponent: d/da = c a^(c-1)."""
     if c == 0.0:
-        return lambda out, a: (0.0,)
+        return 0.0
     if c == 1.0:
-        return _one_rule
+        return 1.0
     if c == 2.0:
-        return lambda out, a: (2.0 * a,)
+        return lambda out, a: 2.0 * a
 
     def rule(out, a):
         if c < 1.0 and _data(a) == 0.0:
-            return (_INF if c > 0.0 else 0.0,)
-        return (c * a ** (c - 1.0),)
+            return _INF if c > 0.0 else 0.0
+        return c * a ** (c - 1.0)
     return rule
 
 
 def _scaled_out_rule(k: float) -> Rule:
     """Rule of ``c ** a`` (constant base c > 0): d/da = c^a ln c = out * k."""
-    return lambda out, a: (out * k,)
+    return lambda out, a: out * k
 
 
 def _check_pow(base: float, exp: float, value_exponent: bool) -> float:
@@ -295,13 +321,14 @@ class Value:
     8.0
     """
 
-    __slots__ = ("data", "grad", "_prev", "_rule", "_op", "label", "__weakref__")
+    __slots__ = ("data", "grad", "_prev", "_rule", "_op", "_c", "label", "__weakref__")
 
     data: float
     grad: "float | Value"
-    _prev: tuple
+    _prev: "Value | tuple"  # the one parent, or the tuple of parents (see the module docstring)
     _rule: "Rule | None"
-    _op: "str | tuple[str, float]"
+    _op: str
+    _c: "float | None"  # the constant operand named in the op, if any
     label: "str | None"
 
     def __init__(self, data: Number, label: "str | None" = None) -> None:
@@ -312,13 +339,14 @@ class Value:
         self._prev = ()
         self._rule = None
         self._op = ""
+        self._c = None
         self.label = label
 
     # ----------------------------------------------------------------- views
     @property
     def parents(self) -> tuple["Value", ...]:
         """The nodes this one was computed from (empty for a leaf)."""
-        return self._prev
+        return _as_tuple(self._prev)
 
     @property
     def op(self) -> str:
@@ -327,8 +355,7 @@ class Value:
         An operation with a constant operand names it: ``"* 2.0"``, ``"1.0 -"``,
         ``"**3.0"``.
         """
-        op = self._op
-        return op if type(op) is str else op[0].format(_fmt(op[1]))
+        return self._op if self._c is None else self._op.format(_fmt(self._c))
 
     def local_grads(self, create_graph: bool = False) -> tuple:
         """The local derivatives d(self)/d(parent_i), one per parent.
@@ -366,9 +393,9 @@ class Value:
     def __add__(self, other: Operand) -> "Value":
         """a + b; d/da = 1, d/db = 1."""
         if isinstance(other, Value):
-            return _node(self.data + other.data, (self, other), _add_rule, "+")
+            return _node(self.data + other.data, (self, other), _const_tuple_rule((1.0, 1.0)), "+")
         if type(other) is float or type(other) is int or isinstance(other, Real):
-            return _node(self.data + other, (self,), _one_rule, ("+ {}", other))
+            return _node(self.data + other, self, _const_rule(1.0), "+ {}", other)
         return NotImplemented
 
     __radd__ = __add__
@@ -376,15 +403,15 @@ class Value:
     def __sub__(self, other: Operand) -> "Value":
         """a - b; d/da = 1, d/db = -1."""
         if isinstance(other, Value):
-            return _node(self.data - other.data, (self, other), _sub_rule, "-")
+            return _node(self.data - other.data, (self, other), _const_tuple_rule((1.0, -1.0)), "-")
         if isinstance(other, Real):
-            return _node(self.data - other, (self,), _one_rule, ("- {}", other))
+            return _node(self.data - other, self, _const_rule(1.0), "- {}", other)
         return NotImplemented
 
     def __rsub__(self, other: Number) -> "Value":
         """c - b; d/db = -1."""
         if isinstance(other, Real):
-            return _node(other - self.data, (self,), _minus_one_rule, ("{} -", other))
+            return _node(other - self.data, self, _const_rule(-1.0), "{} -", other)
         return NotImplemented
 
     def __mul__(self, other: Operand) -> "Value":
@@ -393,7 +420,7 @@ class Value:
             return _node(self.data * other.data, (self, other), _mul_rule, "*")
         if type(other) is float or type(other) is int or isinstance(other, Real):
             c = float(other)
-            return _node(self.data * c, (self,), _const_rule(c), ("* {}", c))
+            return _node(self.data * c, self, _const_rule(c), "* {}", c)
         return NotImplemented
 
     __rmul__ = __mul__
@@ -407,7 +434,7 @@ class Value:
         if isinstance(other, Real):
             if other == 0:
                 raise ZeroDivisionError(f"/: division of {_fmt(self.data)} by zero")
-            return _node(self.data / other, (self,), _const_rule(1.0 / other), ("/ {}", other))
+            return _node(self.data / other, self, _const_rule(1.0 / other), "/ {}", other)
         return NotImplemented
 
     def __rtruediv__(self, other: Number) -> "Value":
@@ -415,7 +442,7 @@ class Value:
         if isinstance(other, Real):
             if self.data == 0.0:
                 raise ZeroDivisionError(f"/: division of {_fmt(other)} by a Value equal to zero")
-            return _node(other / self.data, (self,), _rdiv_rule, ("{} /", other))
+            return _node(other / self.data, self, _rdiv_rule, "{} /", other)
         return NotImplemented
 
     def __pow__(self, other: Operand) -> "Value":
@@ -426,7 +453,7 @@ class Value:
         if isinstance(other, Real):
             c = float(other)
             out = _check_pow(self.data, c, False)
-            return _node(out, (self,), _pow_const_rule(c), ("**{}", c))
+            return _node(out, self, _pow_const_rule(c), "**{}", c)
         return NotImplemented
 
     def __rpow__(self, other: Number) -> "Value":
@@ -434,53 +461,53 @@ class Value:
         if isinstance(other, Real):
             c = float(other)
             out = _check_pow(c, self.data, True)
-            return _node(out, (self,), _scaled_out_rule(math.log(c)), ("{}**", c))
+            return _node(out, self, _scaled_out_rule(math.log(c)), "{}**", c)
         return NotImplemented
 
     def __neg__(self) -> "Value":
         """-a; d/da = -1."""
-        return _node(-self.data, (self,), _neg_rule, "neg")
+        return _node(-self.data, self, _const_rule(-1.0), "neg")
 
     def __pos__(self) -> "Value":
         return self
 
     def __abs__(self) -> "Value":
         """``|a|``; d/da = sign(a), with abs'(0) = 0."""
-        return _node(abs(self.data), (self,), _abs_rule, "abs")
+        return _node(abs(self.data), self, _abs_rule, "abs")
 
     # ------------------------------------------------------------- functions
     def exp(self) -> "Value":
         """e^a; d/da = e^a."""
-        return _node(_exp(self.data), (self,), _exp_rule, "exp")
+        return _node(_exp(self.data), self, _exp_rule, "exp")
 
     def log(self) -> "Value":
         """ln a for a > 0; d/da = 1/a."""
-        return _node(_log(self.data), (self,), _log_rule, "log")
+        return _node(_log(self.data), self, _log_rule, "log")
 
     def sqrt(self) -> "Value":
         """sqrt(a) for a >= 0; d/da = 1/(2 sqrt a) (inf at 0)."""
-        return _node(_sqrt(self.data), (self,), _sqrt_rule, "sqrt")
+        return _node(_sqrt(self.data), self, _sqrt_rule, "sqrt")
 
     def tanh(self) -> "Value":
         """tanh a; d/da = 1 - tanh^2 a."""
-        return _node(math.tanh(self.data), (self,), _tanh_rule, "tanh")
+        return _node(math.tanh(self.data), self, _tanh_rule, "tanh")
 
     def sigmoid(self) -> "Value":
         """s(a) = 1/(1 + e^-a); d/da = s(a)(1 - s(a))."""
-        return _node(_sigmoid(self.data), (self,), _sigmoid_rule, "sigmoid")
+        return _node(_sigmoid(self.data), self, _sigmoid_rule, "sigmoid")
 
     def relu(self) -> "Value":
         """max(0, a); d/da = 1 if a > 0 else 0 (relu'(0) = 0)."""
         d = self.data
-        return _node(d if d > 0.0 else 0.0, (self,), _relu_rule, "relu")
+        return _node(d if d > 0.0 else 0.0, self, _relu_rule, "relu")
 
     def sin(self) -> "Value":
         """sin a; d/da = cos a."""
-        return _node(math.sin(self.data), (self,), _sin_rule, "sin")
+        return _node(math.sin(self.data), self, _sin_rule, "sin")
 
     def cos(self) -> "Value":
         """cos a; d/da = -sin a."""
-        return _node(math.cos(self.data), (self,), _cos_rule, "cos")
+        return _node(math.cos(self.data), self, _cos_rule, "cos")
 
     # --------------------------------------------------------------- backprop
     def backward(self, grad: Number = 1.0, *, create_graph: bool = False) -> None:
@@ -497,10 +524,6 @@ class Value:
         """A new leaf with the same data and label and no history."""
         v = Value(self.data, self.label)
         return v
-
-
-def _rdiv_rule(out, b):
-    return (-out / b,)
 
 
 # --- float kernels with clear errors, shared by the methods and the functions ---
@@ -618,12 +641,12 @@ _get_data = attrgetter("data")
 _JUST_FLOAT = frozenset({float})
 
 
-def _const_tuple_rule(ds: tuple) -> tuple:
-    """Rule of a node whose local derivatives are the constants ``ds`` (kept as the tuple)."""
-    return ds
-
-
+@lru_cache(maxsize=None)
 def _dot_vv_rule(n: int, with_bias: bool) -> Rule:
+    """Rule of w . x (+ b) over 2n (+1) Value parents: d/dw_i = x_i, d/dx_i = w_i, d/db = 1.
+
+    One shared function per (n, with_bias): a layer's neurons all use the same.
+    """
     if with_bias:
         return lambda out, *p: p[n:2 * n] + p[:n] + (1.0,)
     return lambda out, *p: p[n:] + p[:n]

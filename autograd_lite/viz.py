@@ -225,7 +225,7 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
         if node._prev:
             dot.node(f"op{i}", graphviz.escape(node.op or "?"), shape="ellipse", style="filled",
                      fillcolor="#eeeeee", fontsize="10", height="0.3", margin="0.03,0.02")
-            for j, p in enumerate(node._prev):
+            for j, p in enumerate(node.parents):
                 hot = (p, node) in marked or (p, node, j) in marked
                 edge = {"color": _HIGHLIGHT, "penwidth": "2.5"} if hot else {}
                 dot.edge(f"v{index[p]}", f"op{i}", **edge)
@@ -249,13 +249,13 @@ def _check_highlight(index: Mapping[Value, int], nodes: Iterable[Value],
         except (TypeError, ValueError):
             raise ValueError(f"draw_graph(): highlight_edges needs (parent, child) pairs "
                              f"or (parent, child, i) triples, got {pair!r}") from None
-        if child not in index or not any(p is parent for p in child._prev):
+        if child not in index or not any(p is parent for p in child.parents):
             raise ValueError(f"draw_graph(): highlight_edges has ({parent!r}, {child!r}), "
                              "which is not an edge of the graph (parent must be a parent of child)")
         if at:
             i = at[0]
-            if (isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(child._prev)
-                    or child._prev[i] is not parent):
+            if (isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(child.parents)
+                    or child.parents[i] is not parent):
                 raise ValueError(f"draw_graph(): highlight_edges has ({parent!r}, {child!r}, {i!r}), "
                                  f"but {parent!r} is not parent number {i!r} of {child!r}")
             marked.add((parent, child, i))

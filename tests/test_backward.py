@@ -4,9 +4,11 @@ import gc
 import weakref
 
 import pytest
+from hypothesis import given
 
 import autograd_lite as al
 from autograd_lite import Value
+from autograd_lite.testing import expressions
 
 
 def test_node_used_twice_sums_both_contributions():
@@ -73,6 +75,22 @@ def test_topological_order_puts_parents_first_once_each():
     order = al.topological_order(c)
     assert order[-1] is c and len(order) == 3
     assert order.index(a) < order.index(b) < order.index(c)
+
+
+@given(expressions(n_vars=3, max_depth=4))
+def test_topological_order_of_any_expression_is_every_reachable_node_once_parents_first(e):
+    xs = [Value(p) for p in e.point]
+    y = e(*xs)
+    reachable, todo = {y}, [y]
+    while todo:
+        for p in todo.pop().parents:
+            if p not in reachable:
+                reachable.add(p)
+                todo.append(p)
+    order = al.topological_order(y)
+    position = {node: i for i, node in enumerate(order)}
+    assert len(position) == len(order) and set(order) == reachable and order[-1] is y
+    assert all(position[p] < position[node] for node in order for p in node.parents)
 
 
 def test_backward_on_a_leaf():

@@ -45,7 +45,9 @@ def test_random_compositions_match_finite_differences(e):
 def _mutant(real, kind):
     """A rule (or rule factory) giving the real rule's derivatives negated or zeroed."""
     def change(ds):
-        return tuple(-d for d in ds) if kind == "sign-flipped" else tuple(0.0 for _ in ds)
+        if isinstance(ds, tuple):
+            return tuple(-d for d in ds) if kind == "sign-flipped" else tuple(0.0 for _ in ds)
+        return -ds if kind == "sign-flipped" else 0.0  # a one-parent rule's derivative
 
     def wrong(*args):
         out = real(*args)
