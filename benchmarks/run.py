@@ -1,11 +1,15 @@
 """Run every workload for every contender in one process, interleaved, and report.
 
-    python -m benchmarks [--quick] [--reps 5] [--json results.json]
+    python -m benchmarks [--quick] [--reps 5] [--only chain] [--json results.json]
 
-Each repetition runs every (workload, contender) pair once, rotating the order
-of the contenders, so a slow spell of the machine hits all of them alike; the
-first repetition is a warm-up and is not counted.  Times are medians; the ratios
-compare contenders measured in this same run.  Objects alive before the first
+Each repetition takes one sample of every (workload, contender) pair, rotating
+the order of the contenders, so a slow spell of the machine hits all of them
+alike; the first repetition is a warm-up and is not counted.  A sample of a
+short workload runs it back to back enough times to last about
+``SAMPLE_SECONDS`` (the count is fixed from the warm-up) and takes the mean,
+so a 10 ms workload is not judged on one 10 ms window of a noisy machine.
+Times are medians of the samples; the ratios compare contenders measured in
+this same run.  Objects alive before the first
 timed run (imports, models) are frozen out of the cyclic garbage collector's
 passes, so no contender pays for another's imports.
 
@@ -36,9 +40,11 @@ from . import floats, micrograd_peer, ours, torch_peer
 from .data import mlp_weights, moons
 
 CONTENDERS: list[ModuleType] = [ours, micrograd_peer, torch_peer, floats]
+#: A sample of a short workload repeats it to last about this long.
+SAMPLE_SECONDS = 0.25
 
 
-def _workloads(quick: bool) -> dict[str, Callable[[ModuleType], Callable[[], float]]]:
+def _workloads(quick: bool, only: str = "") -> dict[str, Callable[[ModuleType], Callable[[], float]]]:
     points, labels = moons(20 if quick else 100, 0.1, seed=0)
     weights = mlp_weights(seed=0)
     chains = (100, 1000) if quick else (10**3, 10**4, 10**5, 10**6)
@@ -50,7 +56,7 @@ def _workloads(quick: bool) -> dict[str, Callable[[ModuleType], Callable[[], flo
         work[f"chain_{n:.0e}".replace("+0", "")] = lambda m, n=n: (lambda: m.chain(n))
     for n in wides:
         work[f"wide_{n:.0e}".replace("+0", "")] = lambda m, n=n: (lambda: m.wide(n))
-    return work
+    return {w: make for w, make in work.items() if w.startswith(only)}
 
 
 def _size_of(name: str) -> int:
@@ -58,9 +64,9 @@ def _size_of(name: str) -> int:
     return int(float(tail)) if tail[0].isdigit() else 0
 
 
-def time_all(contenders: list[ModuleType], quick: bool, reps: int) -> dict:
+def time_all(contenders: list[ModuleType], quick: bool, reps: int, only: str = "") -> dict:
     """Median wall time of every (workload, contender), interleaved over reps + 1 rounds."""
-    work = _workloads(quick)
+    work = _workloads(quick, only)
     fns = {(w, m.NAME): make(m) for w, make in work.items() for m in contenders}
     # Everything alive now (the interpreter, every contender's imports -- torch
     # alone brings over 100,000 objects -- and the models) lives to the end:
@@ -71,6 +77,7 @@ def time_all(contenders: list[ModuleType], quick: bool, reps: int) -> dict:
     times: dict[tuple[str, str], list[float]] = {key: [] for key in fns}
     errors: dict[tuple[str, str], str] = {}
     answers: dict[tuple[str, str], float] = {}
+    loops: dict[tuple[str, str], int] = {key: 1 for key in fns}
     for rep in range(reps + 1):
         order = contenders[rep % len(contenders):] + contenders[:rep % len(contenders)]
         for w in work:
@@ -78,19 +85,26 @@ def time_all(contenders: list[ModuleType], quick: bool, reps: int) -> dict:
                 key = (w, m.NAME)
                 if key in errors:
                     continue
+                fn, k = fns[key], loops[key]
                 gc.collect()
                 t0 = time.perf_counter()
                 try:
-                    answers[key] = fns[key]()
+                    for _ in range(k):
+                        answers[key] = fn()
                 except (RecursionError, MemoryError, RuntimeError) as exc:
                     errors[key] = f"{type(exc).__name__}"
                     continue
-                dt = time.perf_counter() - t0
+                dt = (time.perf_counter() - t0) / k
                 if rep:
                     times[key].append(dt)
+                elif not quick and dt < SAMPLE_SECONDS:
+                    # warmed up: time one more run to fix how many make a sample
+                    t0 = time.perf_counter()
+                    fn()
+                    loops[key] = max(1, round(SAMPLE_SECONDS / (time.perf_counter() - t0)))
     results: dict = {}
     for (w, name), ts in times.items():
-        entry: dict = {"times": ts}
+        entry: dict = {"times": ts, "runs_per_sample": loops[(w, name)]}
         if (w, name) in errors:
             entry["error"] = errors[(w, name)]
         elif ts:
@@ -204,6 +218,8 @@ def main(argv: "list[str] | None" = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the code runs (used in CI)")
     parser.add_argument("--reps", type=int, default=5, help="counted repetitions after one warm-up (default 5)")
+    parser.add_argument("--only", metavar="PREFIX", default="",
+                        help="run only the workloads whose name starts with PREFIX (e.g. chain)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     args = parser.parse_args(argv)
     if args.reps < 1:
@@ -211,7 +227,9 @@ def main(argv: "list[str] | None" = None) -> int:
     skipped = {m.NAME: why for m in CONTENDERS if (why := m.available())}
     contenders = [m for m in CONTENDERS if m.NAME not in skipped]
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
-    results = time_all(contenders, args.quick, 1 if args.quick else args.reps)
+    if not _workloads(args.quick, args.only):
+        parser.error(f"--only {args.only!r} matches no workload (they are mlp_step, chain_N, wide_N)")
+    results = time_all(contenders, args.quick, 1 if args.quick else args.reps, args.only)
     mem = memory(contenders, args.quick)
     names = [m.NAME for m in contenders]
     print(f"{machine()}")
