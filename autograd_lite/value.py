@@ -23,10 +23,10 @@ Most nodes have exactly one parent (``relu``, ``exp``, ``x * 2.0``,
 * a **leaf** has ``_prev == ()``, so ``if node._prev`` tells a leaf (a Value
   is always true).
 
-So building ``y * 0.999`` allocates one object for the garbage collector to
-track (the new Value) instead of three, which is what keeps graph
-construction linear in time on million-node graphs.  :attr:`Value.parents`
-always gives the tuple.
+So building ``y * 0.999`` allocates one object for Python's cyclic garbage
+collector to track (the new Value) instead of three, and each full pass of
+that collector over a growing graph has a third as much to traverse.
+:attr:`Value.parents` always gives the tuple.
 
 Rules never refer to the node they belong to; a rule that needs a constant
 (``x ** 3``) closes over that number only.  So a graph holds no reference
@@ -50,8 +50,8 @@ from __future__ import annotations
 
 import builtins
 import math
-from numbers import Real
 from functools import lru_cache
+from numbers import Real
 from operator import attrgetter
 from operator import mul as _mul
 from typing import Callable, Iterable, Union
