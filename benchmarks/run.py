@@ -36,27 +36,30 @@ import tracemalloc
 from types import ModuleType
 from typing import Callable
 
-from . import floats, micrograd_peer, ours, torch_peer
+from . import floats, micrograd_peer, objects, ours, torch_peer
 from .data import mlp_weights, moons
 
-CONTENDERS: list[ModuleType] = [ours, micrograd_peer, torch_peer, floats]
+CONTENDERS: list[ModuleType] = [ours, micrograd_peer, torch_peer, floats, objects]
 #: A sample of a short workload repeats it to last about this long.
 SAMPLE_SECONDS = 0.25
 
 
-def _workloads(quick: bool, only: str = "") -> dict[str, Callable[[ModuleType], Callable[[], float]]]:
+#: Per workload: the contender's function and how to make the timed call from it.
+Maker = tuple[str, Callable[[Callable], Callable[[], float]]]
+
+
+def _workloads(quick: bool, only: str = "") -> dict[str, Maker]:
     points, labels = moons(20 if quick else 100, 0.1, seed=0)
     weights = mlp_weights(seed=0)
     chains = (100, 1000) if quick else (10**3, 10**4, 10**5, 10**6)
     wides = (1000,) if quick else (10**5,)
-    work: dict[str, Callable[[ModuleType], Callable[[], float]]] = {
-        "mlp_step": lambda m: m.mlp_step(points, labels, weights),
-    }
+    # mlp_step(...) sets up a model and returns its step; chain(n) and wide(n) run whole
+    work: dict[str, Maker] = {"mlp_step": ("mlp_step", lambda f: f(points, labels, weights))}
     for n in chains:
-        work[f"chain_{n:.0e}".replace("+0", "")] = lambda m, n=n: (lambda: m.chain(n))
+        work[f"chain_{n:.0e}".replace("+0", "")] = ("chain", lambda f, n=n: (lambda: f(n)))
     for n in wides:
-        work[f"wide_{n:.0e}".replace("+0", "")] = lambda m, n=n: (lambda: m.wide(n))
-    return {w: make for w, make in work.items() if w.startswith(only)}
+        work[f"wide_{n:.0e}".replace("+0", "")] = ("wide", lambda f, n=n: (lambda: f(n)))
+    return {w: maker for w, maker in work.items() if w.startswith(only)}
 
 
 def _size_of(name: str) -> int:
@@ -67,7 +70,10 @@ def _size_of(name: str) -> int:
 def time_all(contenders: list[ModuleType], quick: bool, reps: int, only: str = "") -> dict:
     """Median wall time of every (workload, contender), interleaved over reps + 1 rounds."""
     work = _workloads(quick, only)
-    fns = {(w, m.NAME): make(m) for w, make in work.items() for m in contenders}
+    # a contender without a workload's function (the bare-objects floor only
+    # builds chains) sits that workload out
+    fns = {(w, m.NAME): make(getattr(m, fn)) for w, (fn, make) in work.items() for m in contenders
+           if hasattr(m, fn)}
     # Everything alive now (the interpreter, every contender's imports -- torch
     # alone brings over 100,000 objects -- and the models) lives to the end:
     # freeze it, so the cyclic collector's passes during a timed run cost the
@@ -83,7 +89,7 @@ def time_all(contenders: list[ModuleType], quick: bool, reps: int, only: str = "
         for w in work:
             for m in order:
                 key = (w, m.NAME)
-                if key in errors:
+                if key in errors or key not in fns:
                     continue
                 fn, k = fns[key], loops[key]
                 gc.collect()
@@ -133,12 +139,13 @@ def memory(contenders: list[ModuleType], quick: bool) -> dict:
         if graph is not None:
             entry["bytes_per_op"] = (after - before) / n
         del graph
-        step = m.mlp_step(points, labels, weights)
-        gc.collect()
-        tracemalloc.reset_peak()
-        base = tracemalloc.get_traced_memory()[0]
-        step()
-        entry["mlp_step_peak_bytes"] = tracemalloc.get_traced_memory()[1] - base
+        if hasattr(m, "mlp_step"):
+            step = m.mlp_step(points, labels, weights)
+            gc.collect()
+            tracemalloc.reset_peak()
+            base = tracemalloc.get_traced_memory()[0]
+            step()
+            entry["mlp_step_peak_bytes"] = tracemalloc.get_traced_memory()[1] - base
         tracemalloc.stop()
         if m is torch_peer:
             entry["note"] = "tensor memory is outside the Python heap; tracemalloc sees only Python objects"
@@ -159,11 +166,16 @@ def targets(results: dict, mem: dict) -> list[tuple[str, "bool | None", str]]:
             rows.append((f"mlp_step: >= {goal:g}x faster than {label}", None, "not measured"))
     if o and fl:
         rows.append(("mlp_step: <= 5x the plain-float floor", o / fl <= 5.0, f"{o / fl:.2f}x"))
-    small = results.get("chain_1e4", {}).get(ours.NAME, {}).get("per_op_ns")
-    big = results.get("chain_1e6", {}).get(ours.NAME, {}).get("per_op_ns")
-    if small and big:
+    def growth(name: str) -> "tuple[float, float] | None":
+        small = results.get("chain_1e4", {}).get(name, {}).get("per_op_ns")
+        big = results.get("chain_1e6", {}).get(name, {}).get("per_op_ns")
+        return (small, big) if small and big else None
+    ours_growth, bare = growth(ours.NAME), growth(objects.NAME)
+    if ours_growth:
+        small, big = ours_growth
+        floor = f"; bare objects: {bare[1] / bare[0]:.2f}x" if bare else ""
         rows.append(("chain: 10^6 completes, time per op within 1.5x of 10^4", big / small <= 1.5,
-                     f"{big:.0f} vs {small:.0f} ns/op ({big / small:.2f}x)"))
+                     f"{big:.0f} vs {small:.0f} ns/op ({big / small:.2f}x{floor})"))
     ob = mem.get(ours.NAME, {}).get("bytes_per_op")
     mb = mem.get(micrograd_peer.NAME, {}).get("bytes_per_op")
     if ob and mb:

@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import floats, micrograd_peer, ours, torch_peer  # noqa: E402
+from benchmarks import floats, micrograd_peer, objects, ours, torch_peer  # noqa: E402
 from benchmarks.data import mlp_weights, moons  # noqa: E402
 
 PEERS = [m for m in (micrograd_peer, torch_peer, floats) if m.available() is None]
@@ -34,6 +34,11 @@ def test_contenders_agree_on_chain_and_wide(peer):
     assert ours.chain(500) == pytest.approx(peer.chain(500) if peer is not micrograd_peer else floats.chain(500))
     assert ours.wide(300) == pytest.approx(floats.wide(300))
     assert ours.chain(500) == pytest.approx(0.999 ** 250)
+
+
+def test_the_bare_objects_floor_computes_the_same_chain_derivative():
+    assert objects.chain(500) == pytest.approx(ours.chain(500), rel=1e-12)
+    assert objects.chain(0) == 1.0
 
 
 def test_quick_run_prints_the_table_and_writes_json(tmp_path):
