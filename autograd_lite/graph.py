@@ -112,7 +112,12 @@ def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step
                 continue  # nothing to pass back (and 0 * inf never makes a NaN)
             rule = node._rule
             if type(prev) is tuple:
-                ds = rule if type(rule) is tuple else rule(node.data, *map(_get_data, prev))
+                if type(rule) is tuple:
+                    ds = rule
+                elif len(prev) == 2:  # a * b, a / b, a ** b: no argument unpacking
+                    ds = rule(node.data, prev[0].data, prev[1].data)
+                else:
+                    ds = rule(node.data, *map(_get_data, prev))
                 for p, d in zip(prev, ds):
                     p.grad += d * g
             else:  # one parent: the rule is its derivative, or gives it
