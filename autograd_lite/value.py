@@ -332,9 +332,11 @@ class Value:
     label: "str | None"
 
     def __init__(self, data: Number, label: "str | None" = None) -> None:
-        if isinstance(data, Value):
-            raise TypeError("Value() got a Value: use v.detach() for a copy without history")
-        self.data = _as_float(data, "Value()")
+        if type(data) is not float or not -_INF < data < _INF:  # else: a finite float, as is
+            if isinstance(data, Value):
+                raise TypeError("Value() got a Value: use v.detach() for a copy without history")
+            data = _as_float(data, "Value()")
+        self.data = data
         self.grad = 0.0
         self._prev = ()
         self._rule = None
