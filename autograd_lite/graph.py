@@ -110,6 +110,7 @@ def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step
         elif steps is None:
             if g == 0.0:
                 continue  # nothing to pass back (and 0 * inf never makes a NaN)
+            # _local_grads(node, False) written out: no tuple for a one-parent node
             rule = node._rule
             if type(prev) is tuple:
                 if type(rule) is tuple:

@@ -24,8 +24,9 @@ Most nodes have exactly one parent (``relu``, ``exp``, ``x * 2.0``,
   is always true).
 
 So building ``y * 0.999`` allocates one object for Python's cyclic garbage
-collector to track (the new Value) instead of three, and each full pass of
-that collector over a growing graph has a third as much to traverse.
+collector to track (the new Value) instead of four (with the parents tuple,
+a rule tuple and an (op, constant) tuple), and a growing graph keeps half as
+many tracked objects for each full pass of that collector to traverse.
 :attr:`Value.parents` always gives the tuple.
 
 Rules never refer to the node they belong to; a rule that needs a constant
