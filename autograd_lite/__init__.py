@@ -17,7 +17,7 @@ from .trace import trace_backward, trace_forward
 from .value import Value, cos, dot, exp, log, relu, sigmoid, sin, sqrt, sum, tanh
 from .viz import draw_graph, render
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     # the node and its operations
