@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any, Callable, Optional, Sequence
 
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from autograd_lite import Value, no_grad
 
@@ -108,8 +108,9 @@ def fit(model: Module, X: Sequence, y: Sequence, *, loss: Loss = hinge,
     ``batch_size=None`` uses the whole set every step; otherwise samples are
     shuffled each epoch with ``random.Random(seed)``.  ``optimizer`` defaults
     to ``SGD(model.parameters(), lr=0.1)``; ``schedule`` (e.g.
-    :class:`~nn.LinearDecay`) is stepped after every optimizer step.  A tqdm
-    progress bar shows the loss and accuracy unless ``progress=False``.
+    :class:`~nn.LinearDecay`) is stepped after every optimizer step.  A
+    progress bar (``tqdm.auto``: a widget in Jupyter, text on stderr elsewhere)
+    shows the loss and accuracy unless ``progress=False``.
 
     Returns a :class:`History` with one loss / accuracy / lr entry per step.
 

@@ -140,3 +140,12 @@ def test_fit_needs_matching_samples_and_targets():
         fit(MLP(2, [2, 1], seed=0), make_xor()[0], [1, -1, 1], progress=False)
     with pytest.raises(TypeError, match="needs a Module"):
         fit(lambda x: x, [[0.0, 0.0]], [1], progress=False)
+
+
+def test_the_progress_bar_is_tqdm_auto():
+    """A widget in Jupyter, text on stderr elsewhere."""
+    import tqdm.auto
+
+    import nn.train
+
+    assert nn.train.tqdm is tqdm.auto.tqdm
