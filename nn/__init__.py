@@ -10,7 +10,9 @@ Everything a PyTorch user expects, small enough to read in one sitting:
 * toy data :func:`make_moons`, :func:`make_circles`, :func:`make_xor`,
   :func:`make_spirals` and :func:`train_test_split`;
 * the training loop :func:`fit` (returns a :class:`History`), :func:`accuracy`
-  and :func:`predict`.
+  and :func:`predict`;
+* a way out: :func:`to_torch` / :func:`from_torch` (a ``torch.nn.Sequential``)
+  and :func:`to_numpy` / :func:`from_numpy` (one ``(W, b)`` pair per layer).
 
 >>> from nn import MLP, SGD, hinge, make_moons
 >>> X, y = make_moons(20, noise=0.1, seed=0)
@@ -21,6 +23,7 @@ Everything a PyTorch user expects, small enough to read in one sitting:
 """
 
 from .data import make_circles, make_moons, make_spirals, make_xor, train_test_split
+from .export import from_numpy, from_torch, to_numpy, to_torch
 from .layers import MLP, Layer, Neuron
 from .losses import binary_cross_entropy, cross_entropy, hinge, l2_penalty, mse
 from .module import Module
@@ -33,4 +36,5 @@ __all__ = [
     "SGD", "Adam", "LinearDecay",
     "make_moons", "make_circles", "make_xor", "make_spirals", "train_test_split",
     "fit", "History", "accuracy", "predict",
+    "to_torch", "from_torch", "to_numpy", "from_numpy",
 ]
