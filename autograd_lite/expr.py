@@ -53,6 +53,11 @@ from .value import Value
 #: Longest expression text accepted, in characters.
 MAX_LENGTH = 10_000
 
+#: Deepest nesting of operations accepted (CPython's parser allows 200 parentheses).
+#: Checked after parsing, so ``-----...x`` is refused alike on every Python version
+#: (whether or not that version's parser could read it).
+MAX_DEPTH = 200
+
 #: The functions an expression may call, each with exactly one argument.
 FUNCTIONS: dict[str, Callable] = {
     "exp": _v.exp, "log": _v.log, "sqrt": _v.sqrt, "tanh": _v.tanh,
@@ -168,7 +173,7 @@ def parse(text: str) -> Expression:
 
     Raises :class:`ExpressionError` (one line) for anything not allowed, for
     a syntax error, for text longer than :data:`MAX_LENGTH` characters and for
-    nesting too deep for Python's parser.
+    nesting deeper than :data:`MAX_DEPTH` levels.
 
     >>> parse("-x + 2 * sqrt(y) / 4").variables
     ('x', 'y')
@@ -199,7 +204,20 @@ def parse(text: str) -> Expression:
         raise ExpressionError(f"expression {_show(text)} is nested too deeply") from None
     except ValueError as exc:  # e.g. null bytes on some Python versions
         raise ExpressionError(f"invalid expression {_show(text)}: {exc}") from None
+    if _depth(tree.body) > MAX_DEPTH:
+        raise ExpressionError(f"expression {_show(text)} is nested too deeply "
+                              f"(more than {MAX_DEPTH} levels)")
     return _compile(text, tree.body)
+
+
+def _depth(root: ast.AST) -> int:
+    """The depth of the syntax tree under ``root``, found without recursion."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _refuse(text: str, node: ast.AST, what: str) -> ExpressionError:

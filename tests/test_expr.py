@@ -101,6 +101,8 @@ def test_numbers_in_env_are_constants():
     ("", "empty expression"), ("   ", "empty expression"),
     ("(" * 300 + "x" + ")" * 300, "nested|invalid"),
     ("-" * 5000 + "x", "nested too deeply"),
+    ("-" * 1000 + "x", "nested too deeply"),       # every Python version, its parser or not
+    ("-" * 250 + "x", "nested too deeply"),
     ("x+" * 5000 + "x", "too long"),
 ])
 def test_everything_outside_the_whitelist_is_refused(text, pattern):
@@ -222,3 +224,10 @@ def test_parsing_emits_no_warnings(recwarn):
         with pytest.raises(ExpressionError):
             parse(text)
     assert len(recwarn) == 0
+
+
+def test_nesting_up_to_the_limit_is_read_the_same_on_every_version():
+    e = parse("-" * 150 + "x")
+    assert e.evaluate({"x": Value(2.0)}).data == 2.0      # an even number of minus signs
+    e = parse("exp(" * 100 + "x" + ")" * 100)
+    assert e.variables == ("x",)
