@@ -140,11 +140,8 @@ def to_numpy(model: MLP) -> list[tuple[numpy.ndarray, Optional[numpy.ndarray]]]:
     """One ``(W, b)`` pair of float64 arrays per layer: ``W`` (n_out, n_in), ``b`` (n_out,) or None.
 
     Layer l computes ``phi_l(W @ a + b)``; the activations are the model's
-    (``model`` repr shows them); :func:`from_numpy` takes them back.
-
-    >>> from nn import MLP
-    >>> [(W.shape, b.shape) for W, b in to_numpy(MLP(3, [4, 1], seed=0))]
-    [((4, 3), (4,)), ((1, 4), (1,))]
+    (``model`` repr shows them); :func:`from_numpy` takes them back.  For
+    ``MLP(3, [4, 1])`` the shapes are ``[((4, 3), (4,)), ((1, 4), (1,))]``.
     """
     np = _import("numpy", "to_numpy()")
     model = _check_mlp(model, "to_numpy()")
@@ -164,12 +161,8 @@ def from_numpy(layers: Sequence[tuple[Any, Any]], activation: str = "relu",
     ``b`` is (n_out,), or None in every layer for a model without biases.
     Anything array-like (numpy arrays, nested lists) is read; shapes that do
     not chain and values that are not finite raise ``ValueError``.
-
-    >>> from nn import MLP
-    >>> m = MLP(2, [3, 1], activation="tanh", seed=1)
-    >>> back = from_numpy(to_numpy(m), activation="tanh")
-    >>> back.state_dict() == m.state_dict()
-    True
+    ``from_numpy(to_numpy(m), activation, output_activation)`` has exactly the
+    weights of ``m``.
     """
     np = _import("numpy", "from_numpy()")
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence) or not layers:

@@ -1,5 +1,6 @@
 """The demo end to end: the files it writes, its options, its errors."""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -12,6 +13,10 @@ from autograd_lite import cli
 from nn import MLP, demo
 
 PNG = b"\x89PNG\r\n\x1a\n"
+
+#: The demo draws its pictures with matplotlib (the ``plot`` extra).
+needs_matplotlib = pytest.mark.skipif(importlib.util.find_spec("matplotlib") is None,
+                                      reason="the demo needs matplotlib (the plot extra)")
 
 
 class _EntryPoint:
@@ -29,6 +34,7 @@ def main(monkeypatch):
     return cli.main
 
 
+@needs_matplotlib
 def test_demo_writes_its_files(tmp_path, main, capsys):
     out = tmp_path / "pictures"
     assert main(["demo", "--out", str(out), "--steps", "3", "--seed", "1", "--quiet"]) == 0
@@ -48,6 +54,7 @@ def test_demo_writes_its_files(tmp_path, main, capsys):
     MLP(2, [16, 16, 1]).load(out / "model.json")
 
 
+@needs_matplotlib
 def test_demo_shows_progress_unless_quiet(tmp_path, main, capsys):
     assert main(["demo", "--out", str(tmp_path), "--steps", "2"]) == 0
     printed = capsys.readouterr()
@@ -55,6 +62,7 @@ def test_demo_shows_progress_unless_quiet(tmp_path, main, capsys):
     assert "training MLP(2, [16, 16, 1])" in printed.out
 
 
+@needs_matplotlib
 def test_run_demo_returns_accuracy_and_files(tmp_path):
     messages = []
     result = demo.run_demo(str(tmp_path), steps=2, seed=0, progress=False, say=messages.append)
@@ -77,6 +85,7 @@ def test_bad_options_give_one_line_and_exit_2(main, capsys, args, match):
     assert match in err and err.count("\n") == 1
 
 
+@needs_matplotlib
 def test_unwritable_output_folder_gives_one_line_and_exit_2(tmp_path, main, capsys):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
@@ -102,6 +111,7 @@ def _demo_installed():
 
 
 @pytest.mark.skipif(not _demo_installed(), reason="the package is not installed (pip install -e .)")
+@needs_matplotlib
 def test_python_m_autograd_lite_demo(tmp_path):
     """``python -m autograd_lite demo`` through the installed entry point, as a user runs it."""
     proc = subprocess.run([sys.executable, "-m", "autograd_lite", "demo", "--steps", "2", "--quiet"],
@@ -112,6 +122,7 @@ def test_python_m_autograd_lite_demo(tmp_path):
     assert (tmp_path / "out" / "loss.png").exists() and (tmp_path / "out" / "neuron.svg").exists()
 
 
+@needs_matplotlib
 def test_demo_writes_dot_source_without_graphviz(tmp_path, main, capsys, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no `dot` on PATH
     out = tmp_path / "pictures"
