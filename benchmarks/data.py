@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
@@ -25,7 +26,7 @@ def mlp_weights(seed: int = 0, sizes: tuple[int, ...] = SIZES) -> list[list[tupl
     """Weights per layer, per neuron: (w, b), uniform in +-1/sqrt(fan_in)."""
     rng = random.Random(seed)
     layers = []
-    for nin, nout in zip(sizes, sizes[1:]):
+    for nin, nout in itertools.pairwise(sizes):
         s = 1 / math.sqrt(nin)
         layers.append([([rng.uniform(-s, s) for _ in range(nin)], 0.0) for _ in range(nout)])
     return layers

@@ -11,7 +11,7 @@ from .data import ALPHA, LR
 NAME = "plain floats"
 
 
-def available() -> "str | None":
+def available() -> str | None:
     return None
 
 

@@ -7,7 +7,7 @@ from .data import ALPHA, LR
 NAME = "micrograd"
 
 
-def available() -> "str | None":
+def available() -> str | None:
     try:
         import micrograd  # noqa: F401
     except ImportError:
@@ -32,7 +32,7 @@ def mlp_step(points, labels, weights):
         scores = list(map(model, inputs))
         losses = [(1 + -y * s).relu() for y, s in zip(labels, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
-        reg_loss = ALPHA * sum((p * p for p in params))
+        reg_loss = ALPHA * sum(p * p for p in params)
         loss = data_loss + reg_loss
         model.zero_grad()
         loss.backward()

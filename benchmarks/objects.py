@@ -15,14 +15,14 @@ from __future__ import annotations
 NAME = "bare objects"
 
 
-def available() -> "str | None":
+def available() -> str | None:
     return None
 
 
 class _Node:
     __slots__ = ("data", "parent", "d", "grad")
 
-    def __init__(self, data: float, parent: "_Node | None", d: float) -> None:
+    def __init__(self, data: float, parent: _Node | None, d: float) -> None:
         self.data = data
         self.parent = parent
         self.d = d

@@ -7,7 +7,7 @@ from .data import ALPHA, LR
 NAME = "autograd-lite"
 
 
-def available() -> "str | None":
+def available() -> str | None:
     return None
 
 

@@ -33,8 +33,8 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from types import ModuleType
-from typing import Callable
 
 from . import floats, micrograd_peer, objects, ours, torch_peer
 from .data import mlp_weights, moons
@@ -83,7 +83,7 @@ def time_all(contenders: list[ModuleType], quick: bool, reps: int, only: str = "
     times: dict[tuple[str, str], list[float]] = {key: [] for key in fns}
     errors: dict[tuple[str, str], str] = {}
     answers: dict[tuple[str, str], float] = {}
-    loops: dict[tuple[str, str], int] = {key: 1 for key in fns}
+    loops: dict[tuple[str, str], int] = dict.fromkeys(fns, 1)
     for rep in range(reps + 1):
         order = contenders[rep % len(contenders):] + contenders[:rep % len(contenders)]
         for w in work:
@@ -153,9 +153,9 @@ def memory(contenders: list[ModuleType], quick: bool) -> dict:
     return out
 
 
-def targets(results: dict, mem: dict) -> list[tuple[str, "bool | None", str]]:
+def targets(results: dict, mem: dict) -> list[tuple[str, bool | None, str]]:
     """The performance goals, each as (goal, met or None if not measurable, the figures)."""
-    def med(w: str, name: str) -> "float | None":
+    def med(w: str, name: str) -> float | None:
         return results.get(w, {}).get(name, {}).get("median")
     rows = []
     o, mg, tc, fl = (med("mlp_step", m.NAME) for m in (ours, micrograd_peer, torch_peer, floats))
@@ -166,7 +166,7 @@ def targets(results: dict, mem: dict) -> list[tuple[str, "bool | None", str]]:
             rows.append((f"mlp_step: >= {goal:g}x faster than {label}", None, "not measured"))
     if o and fl:
         rows.append(("mlp_step: <= 5x the plain-float floor", o / fl <= 5.0, f"{o / fl:.2f}x"))
-    def growth(name: str) -> "tuple[float, float] | None":
+    def growth(name: str) -> tuple[float, float] | None:
         small = results.get("chain_1e4", {}).get(name, {}).get("per_op_ns")
         big = results.get("chain_1e6", {}).get(name, {}).get("per_op_ns")
         return (small, big) if small and big else None
@@ -179,7 +179,8 @@ def targets(results: dict, mem: dict) -> list[tuple[str, "bool | None", str]]:
     ob = mem.get(ours.NAME, {}).get("bytes_per_op")
     mb = mem.get(micrograd_peer.NAME, {}).get("bytes_per_op")
     if ob and mb:
-        rows.append(("memory: bytes per op <= 1/3 of micrograd's", ob <= mb / 3, f"{ob:.0f} vs {mb:.0f} B ({mb / ob:.1f}x less)"))
+        rows.append(("memory: bytes per op <= 1/3 of micrograd's", ob <= mb / 3,
+                     f"{ob:.0f} vs {mb:.0f} B ({mb / ob:.1f}x less)"))
     return rows
 
 
@@ -212,7 +213,8 @@ def report(results: dict, mem: dict, names: list[str], skipped: dict[str, str]) 
         cells = []
         for n in names:
             v = mem.get(n, {}).get(key)
-            cells.append(f"{(f'{v:,.0f} B' if key == 'bytes_per_op' else f'{v / 1e6:,.2f} MB') if v else '-':>22}")
+            shown = (f"{v:,.0f} B" if key == "bytes_per_op" else f"{v / 1e6:,.2f} MB") if v else "-"
+            cells.append(f"{shown:>22}")
         lines.append(f"{unit:<12}" + "".join(cells))
     for n, why in skipped.items():
         lines.append(f"skipped {n}: {why}")
@@ -226,10 +228,11 @@ def machine() -> dict:
             "cpus": os.cpu_count()}
 
 
-def main(argv: "list[str] | None" = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the code runs (used in CI)")
-    parser.add_argument("--reps", type=int, default=5, help="counted repetitions after one warm-up (default 5)")
+    parser.add_argument("--reps", type=int, default=5,
+                        help="counted repetitions after one warm-up (default 5)")
     parser.add_argument("--only", metavar="PREFIX", default="",
                         help="run only the workloads whose name starts with PREFIX (e.g. chain)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")

@@ -7,7 +7,7 @@ from .data import ALPHA, LR
 NAME = "torch (scalars)"
 
 
-def available() -> "str | None":
+def available() -> str | None:
     try:
         import torch
     except ImportError:
@@ -20,15 +20,16 @@ def mlp_step(points, labels, weights):
     import torch
     params = []
     layers = []
-    for li, ws in enumerate(weights):
+    for _li, ws in enumerate(weights):
         layer = []
         for w, b in ws:
             wt = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in w]
             bt = torch.tensor(b, dtype=torch.float64, requires_grad=True)
-            params += wt + [bt]
+            params += [*wt, bt]
             layer.append((wt, bt))
         layers.append(layer)
-    inputs = [[torch.tensor(x1, dtype=torch.float64), torch.tensor(x2, dtype=torch.float64)] for x1, x2 in points]
+    inputs = [[torch.tensor(x1, dtype=torch.float64), torch.tensor(x2, dtype=torch.float64)]
+              for x1, x2 in points]
     last = len(layers) - 1
 
     def forward(x):

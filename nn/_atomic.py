@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from contextlib import contextmanager
-from typing import IO, Iterator, Union
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import IO
 
-PathLike = Union[str, os.PathLike]
+PathLike = str | os.PathLike
 
 
 def _new_file_mode(path: str) -> int:
@@ -46,8 +47,6 @@ def atomic_open(path: PathLike, mode: str = "w") -> Iterator[IO]:
         os.chmod(tmp, _new_file_mode(path))
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

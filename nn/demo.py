@@ -25,7 +25,8 @@ import os
 import sys
 import tempfile
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from autograd_lite import Value, render
 from autograd_lite.viz import GraphvizNotFoundError
@@ -85,7 +86,7 @@ def _plot_decision_boundary(new_figure: Callable, model: MLP, X: list, labels: l
     zz = [scores[j * grid:(j + 1) * grid] for j in range(grid)]
     fig = new_figure(figsize=(5.5, 4.5))
     ax = fig.add_subplot()
-    lo, hi = min(scores + [-1.0]) - 1.0, max(scores + [1.0]) + 1.0
+    lo, hi = min([*scores, -1.0]) - 1.0, max([*scores, 1.0]) + 1.0
     ax.contourf(gx, gy, zz, levels=[lo, 0.0, hi], colors=["#f4c7c3", "#c6dbef"])
     ax.contour(gx, gy, zz, levels=[0.0], colors="k", linewidths=1.0)
     for cls, color in ((-1, "#d62728"), (1, "#1f77b4")):

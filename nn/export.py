@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from .layers import MLP, Layer, _activation
 
@@ -55,7 +55,7 @@ def _check_mlp(model: object, who: str) -> MLP:
     return model
 
 
-def _layer_arrays(layer: Layer) -> tuple[list[list[float]], Optional[list[float]]]:
+def _layer_arrays(layer: Layer) -> tuple[list[list[float]], list[float] | None]:
     """The layer's weight rows (one per neuron) and biases (None without biases), as floats."""
     rows = [[w.data for w in n.w] for n in layer.neurons]
     biases = [n.b.data for n in layer.neurons if n.b is not None]
@@ -67,7 +67,7 @@ def _activations(model: MLP) -> list[str]:
 
 
 # ------------------------------------------------------------------ torch
-def to_torch(model: MLP, *, dtype: Optional[torch.dtype] = None) -> torch.nn.Sequential:
+def to_torch(model: MLP, *, dtype: torch.dtype | None = None) -> torch.nn.Sequential:
     """The same network as a ``torch.nn.Sequential`` of ``Linear`` + activation modules.
 
     Weights are copied (not shared): ``Linear.weight[j, i]`` is neuron j's
@@ -136,7 +136,7 @@ def from_torch(seq: torch.nn.Sequential) -> MLP:
 
 
 # ------------------------------------------------------------------ numpy
-def to_numpy(model: MLP) -> list[tuple[numpy.ndarray, Optional[numpy.ndarray]]]:
+def to_numpy(model: MLP) -> list[tuple[numpy.ndarray, numpy.ndarray | None]]:
     """One ``(W, b)`` pair of float64 arrays per layer: ``W`` (n_out, n_in), ``b`` (n_out,) or None.
 
     Layer l computes ``phi_l(W @ a + b)``; the activations are the model's
@@ -186,7 +186,7 @@ def from_numpy(layers: Sequence[tuple[Any, Any]], activation: str = "relu",
 
 
 # ------------------------------------------------------------------ shared
-def _build(layers: list[tuple[list[list[float]], Optional[list[float]]]], acts: list[str],
+def _build(layers: list[tuple[list[list[float]], list[float] | None]], acts: list[str],
            who: str) -> MLP:
     """Check that the layers chain and are finite, then make the MLP and set its weights."""
     nin = len(layers[0][0][0])

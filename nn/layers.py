@@ -27,15 +27,15 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable, Sequence
 from numbers import Real
-from typing import Callable, Sequence, Union
 
 from autograd_lite import Value, dot
 
 from .module import Module
 
-Input = Union[Value, float, int]
-Output = Union[Value, list]
+Input = Value | float | int
+Output = Value | list[Value]
 
 #: Activation functions by name: phi applied to the pre-activation node.
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
@@ -58,7 +58,7 @@ def _count(n: object, who: str, what: str) -> int:
     return n
 
 
-def _rng(seed: "int | None", rng: "random.Random | None", who: str) -> random.Random:
+def _rng(seed: int | None, rng: random.Random | None, who: str) -> random.Random:
     if rng is not None:
         if seed is not None:
             raise ValueError(f"{who}: give seed or rng, not both")
@@ -104,7 +104,7 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, activation: str = "relu", bias: bool = True, *,
-                 seed: "int | None" = None, rng: "random.Random | None" = None) -> None:
+                 seed: int | None = None, rng: random.Random | None = None) -> None:
         self._nin = _count(nin, "Neuron()", "nin")
         self._activation = _activation(activation, "Neuron()")
         self._phi = ACTIVATIONS[activation]
@@ -139,7 +139,7 @@ class Layer(Module):
     """
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", bias: bool = True, *,
-                 seed: "int | None" = None, rng: "random.Random | None" = None) -> None:
+                 seed: int | None = None, rng: random.Random | None = None) -> None:
         self._nin = _count(nin, "Layer()", "nin")
         _count(nout, "Layer()", "nout")
         self._activation = _activation(activation, "Layer()")
@@ -184,7 +184,7 @@ class MLP(Module):
 
     def __init__(self, nin: int, sizes: Sequence[int], activation: str = "relu",
                  output_activation: str = "linear", bias: bool = True, *,
-                 seed: "int | None" = None) -> None:
+                 seed: int | None = None) -> None:
         self._nin = _count(nin, "MLP()", "nin")
         if isinstance(sizes, (int, str)) or not hasattr(sizes, "__iter__"):
             raise TypeError(f"MLP(): sizes must be a list of layer widths, got {sizes!r}")
@@ -195,7 +195,7 @@ class MLP(Module):
         self._output_activation = _activation(output_activation, "MLP()")
         self._bias = bool(bias)
         rng = random.Random(seed)
-        widths = [nin] + self._sizes
+        widths = [nin, *self._sizes]
         last = len(self._sizes) - 1
         self.layers = [Layer(widths[i], widths[i + 1],
                              output_activation if i == last else activation, bias, rng=rng)

@@ -18,8 +18,9 @@ cross_entropy            -z_y + log sum_k e^{z_k}   (z the logits)     class ind
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from numbers import Real
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import autograd_lite as ag
 from autograd_lite import Value

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator, Mapping
 from numbers import Real
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from autograd_lite import Value
 
@@ -120,7 +121,7 @@ class Module(metaclass=_LabelsParameters):
             json.dump(doc, f, indent=1, allow_nan=False)
             f.write("\n")
 
-    def load(self, path: PathLike) -> "Module":
+    def load(self, path: PathLike) -> Module:
         """Set the parameters from a file written by :meth:`save`; return ``self``.
 
         Everything is checked before any parameter changes: the file must be

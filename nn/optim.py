@@ -11,8 +11,8 @@ number, ``OverflowError`` names the parameter and nothing changes.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from numbers import Real
-from typing import Iterable
 
 from autograd_lite import Value
 

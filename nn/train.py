@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from numbers import Real
-from typing import Any, Callable, Optional, Sequence
+from typing import Any
 
 from tqdm.auto import tqdm
 
@@ -84,7 +85,7 @@ def _positive_int(n: object, who: str) -> int:
     return n
 
 
-def _batches(n: int, batch_size: Optional[int], rng: random.Random):
+def _batches(n: int, batch_size: int | None, rng: random.Random):
     """Index lists of mini-batches, forever: a new shuffle every epoch (whole set if no size)."""
     if batch_size is None or batch_size >= n:
         while True:
@@ -97,10 +98,10 @@ def _batches(n: int, batch_size: Optional[int], rng: random.Random):
 
 
 def fit(model: Module, X: Sequence, y: Sequence, *, loss: Loss = hinge,
-        optimizer: Optional[Optimizer] = None, steps: int = 100,
-        batch_size: Optional[int] = None, alpha: float = 0.0,
-        schedule: Optional[LinearDecay] = None, metric: Optional[Metric] = accuracy,
-        seed: Optional[int] = 0, progress: bool = True, desc: str = "train") -> History:
+        optimizer: Optimizer | None = None, steps: int = 100,
+        batch_size: int | None = None, alpha: float = 0.0,
+        schedule: LinearDecay | None = None, metric: Metric | None = accuracy,
+        seed: int | None = 0, progress: bool = True, desc: str = "train") -> History:
     """Train ``model`` on samples ``X`` with targets ``y`` for ``steps`` optimizer steps.
 
     ``loss(outputs, targets)`` is one of :mod:`nn.losses` (hinge by default,
