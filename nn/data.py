@@ -31,7 +31,7 @@ def _n(n: object, who: str, minimum: int = 1) -> int:
 
 
 def _noise(noise: object, who: str) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, Real) or not 0 <= noise < math.inf:
+    if isinstance(noise, bool) or not isinstance(noise, Real) or not 0 <= float(noise) < math.inf:
         raise ValueError(f"{who}: noise must be a finite number >= 0, got {noise!r}")
     return float(noise)
 

@@ -22,6 +22,7 @@ Model files are small JSON documents::
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterator, Mapping
@@ -37,17 +38,7 @@ FORMAT = "autograd-lite-model"
 VERSION = 1
 
 
-class _LabelsParameters(type):
-    """Metaclass: when a module has been built, label its parameters with their names."""
-
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        module = super().__call__(*args, **kwargs)
-        for name, p in module.named_parameters():
-            p.label = name
-        return module
-
-
-class Module(metaclass=_LabelsParameters):
+class Module:
     """Base class of everything that holds parameters (like ``torch.nn.Module``).
 
     Subclasses store their parameters as public attributes (Values, lists of
@@ -65,6 +56,27 @@ class Module(metaclass=_LabelsParameters):
     >>> m.num_parameters()
     1
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Wrap the subclass's ``__init__``: when the outermost one returns, label the parameters.
+
+        (A wrapper rather than a metaclass, so that type checkers see
+        ``MLP(...)`` as an ``MLP``.)  A subclass that calls ``super().__init__()``
+        is labelled once, by its own ``__init__``, with the full dotted names.
+        """
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+
+        @functools.wraps(init)
+        def __init__(self: Module, *args: Any, **kw: Any) -> None:
+            init(self, *args, **kw)
+            if type(self).__init__ is __init__:        # the outermost constructor: done
+                for name, p in self.named_parameters():
+                    p.label = name
+
+        setattr(cls, "__init__", __init__)  # noqa: B010 (mypy refuses assigning a method)
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """(dotted name, parameter) pairs in a stable order; a shared Value appears once."""
@@ -90,6 +102,10 @@ class Module(metaclass=_LabelsParameters):
         """Set every parameter's ``grad`` to 0.0 (do this before each ``backward()``)."""
         for p in self.parameters():
             p.grad = 0.0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """The forward pass: every subclass defines its own."""
+        raise NotImplementedError(f"{type(self).__name__} does not define __call__ (its forward pass)")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

@@ -19,14 +19,12 @@ from autograd_lite import Value
 
 def _number(x: object, who: str, what: str, low: float, high: float = math.inf,
             low_open: bool = False, high_open: bool = False) -> float:
-    ok = isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x)
-    if ok:
-        ok = (x > low if low_open else x >= low) and (x < high if high_open else x <= high)
-    if not ok:
-        lo = "(" if low_open else "["
-        hi = ")" if high_open or high == math.inf else "]"
-        raise ValueError(f"{who}: {what} must be a number in {lo}{low:g}, {high:g}{hi}, got {x!r}")
-    return float(x)
+    if isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(v := float(x)) \
+            and (v > low if low_open else v >= low) and (v < high if high_open else v <= high):
+        return v
+    lo = "(" if low_open else "["
+    hi = ")" if high_open or high == math.inf else "]"
+    raise ValueError(f"{who}: {what} must be a number in {lo}{low:g}, {high:g}{hi}, got {x!r}")
 
 
 class Optimizer:

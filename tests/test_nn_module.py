@@ -192,3 +192,24 @@ def test_save_into_a_missing_folder_fails_cleanly(tmp_path):
     with pytest.raises(FileNotFoundError):
         _model().save(tmp_path / "no" / "such" / "m.json")
     assert os.listdir(tmp_path) == []
+
+
+def test_a_subclass_that_extends_a_model_is_labelled_with_full_names_once_built():
+    import inspect
+
+    from autograd_lite import Value
+
+    class Scaled(MLP):
+        def __init__(self, nin: int, sizes: list) -> None:
+            super().__init__(nin, sizes, seed=0)
+            self.scale = Value(2.0)
+
+        def __call__(self, x):
+            return self.scale * super().__call__(x)
+
+    m = Scaled(2, [3, 1])
+    labels = [p.label for p in m.parameters()]
+    assert labels == [name for name, _ in m.named_parameters()]
+    assert labels[0] == "layers.0.neurons.0.w.0" and labels[-1] == "scale"
+    assert type(m) is Scaled                                 # a plain class: no metaclass
+    assert list(inspect.signature(MLP).parameters)[:2] == ["nin", "sizes"]
