@@ -45,8 +45,9 @@ test: $(STAMP)
 test-versions:
 	.ci/pyversions
 
+# (--allow-root only when run as root, e.g. in a container; LAB_ARGS adds options: --no-browser --port 8890)
 lab: $(LAB_STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # The documentation alone, as strict as in `make test` (-E: every page is read
 # and executed again, so a warning is never hidden by an up-to-date page).
