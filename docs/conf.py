@@ -82,6 +82,9 @@ api_coverage_external = {
     "graphviz.sources.Source": "https://graphviz.readthedocs.io/en/stable/api.html#graphviz.Source",
     "hypothesis.strategies.SearchStrategy":
         "https://hypothesis.readthedocs.io/en/latest/reference/api.html#hypothesis.strategies.SearchStrategy",
+    "torch.dtype": "https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch.dtype",
+    "torch.nn.Sequential": "https://docs.pytorch.org/docs/stable/generated/torch.nn.Sequential.html",
+    "numpy.ndarray": "https://numpy.org/doc/stable/reference/generated/numpy.ndarray.html",
 }
 
 # ------------------------------------------------------------------- HTML
