@@ -18,7 +18,7 @@ $(BIN)/python:
 
 # Each stamp installs one extra into .venv; they add up (`make demo`, then `make test`).
 $(DEMO_STAMP): pyproject.toml | $(BIN)/python
-	@echo "Installing autograd-lite and matplotlib into $(VENV) (once, about a minute)..."
+	@echo "Installing autograd-lite and matplotlib into $(VENV) (once, under a minute)..."
 	$(BIN)/python -m pip install --quiet -e '.[demo]'
 	touch $@
 
