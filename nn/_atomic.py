@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import IO
 
-PathLike = str | os.PathLike
+PathLike = str | os.PathLike[str]
 
 
 def _new_file_mode(path: str) -> int:

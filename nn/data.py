@@ -20,8 +20,11 @@ from collections.abc import Sequence
 from numbers import Real
 from typing import TypeVar
 
-Point = list
+Point = list[float]
+#: A data set: the points and their integer class labels.
+Dataset = tuple[list[Point], list[int]]
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 def _n(n: object, who: str, minimum: int = 1) -> int:
@@ -42,13 +45,13 @@ def _jitter(rng: random.Random, x: float, y: float, noise: float) -> Point:
     return [x, y]
 
 
-def _shuffled(rng: random.Random, X: list, y: list) -> tuple[list, list]:
+def _shuffled(rng: random.Random, X: list[Point], y: list[int]) -> Dataset:
     order = list(range(len(X)))
     rng.shuffle(order)
     return [X[i] for i in order], [y[i] for i in order]
 
 
-def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = None) -> tuple[list, list]:
+def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = None) -> Dataset:
     """Two interleaving half circles: class 0 on top, class 1 below (shifted right).
 
     Class 0: (cos t, sin t); class 1: (1 - cos t, 0.5 - sin t), t in [0, pi],
@@ -71,7 +74,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = None) -> tup
 
 
 def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5,
-                 seed: int | None = None) -> tuple[list, list]:
+                 seed: int | None = None) -> Dataset:
     """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor`` (0 < factor < 1)."""
     who = "make_circles()"
     n, noise = _n(n, who, 2), _noise(noise, who)
@@ -87,7 +90,7 @@ def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5,
     return _shuffled(rng, X, y)
 
 
-def make_xor(n: int = 4, noise: float = 0.0, seed: int | None = None) -> tuple[list, list]:
+def make_xor(n: int = 4, noise: float = 0.0, seed: int | None = None) -> Dataset:
     """XOR: points near the corners (+-1, +-1); class 1 where the signs differ.
 
     Point i sits at corner i mod 4 of (-1,-1), (-1,+1), (+1,-1), (+1,+1), so
@@ -110,7 +113,7 @@ def make_xor(n: int = 4, noise: float = 0.0, seed: int | None = None) -> tuple[l
 
 
 def make_spirals(n: int = 150, classes: int = 3, noise: float = 0.05, turns: float = 0.75,
-                 seed: int | None = None) -> tuple[list, list]:
+                 seed: int | None = None) -> Dataset:
     """``classes`` interleaved spiral arms, one class per arm.
 
     Arm k has about n / classes points at radii r evenly spaced in (0, 1] and
@@ -136,8 +139,8 @@ def make_spirals(n: int = 150, classes: int = 3, noise: float = 0.05, turns: flo
     return _shuffled(rng, X, y)
 
 
-def train_test_split(X: Sequence[T], y: Sequence, test_fraction: float = 0.25,
-                     seed: int | None = None) -> tuple[list, list, list, list]:
+def train_test_split(X: Sequence[T], y: Sequence[U], test_fraction: float = 0.25,
+                     seed: int | None = None) -> tuple[list[T], list[T], list[U], list[U]]:
     """Shuffle the samples (seeded) and split them: ``X_train, X_test, y_train, y_test``.
 
     The test part has round(test_fraction * n) samples, at least 1, and the

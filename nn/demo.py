@@ -44,7 +44,8 @@ GRAPH_FILE = "neuron.svg"   # the computation graph of one neuron's output
 PLOT_HINT = "the demo's pictures need matplotlib: pip install autograd-lite[plot]"
 
 
-def train_moons(steps: int = 100, seed: int = 0, progress: bool = True) -> tuple[MLP, list, list, History]:
+def train_moons(steps: int = 100, seed: int = 0,
+                progress: bool = True) -> tuple[MLP, list[list[float]], list[int], History]:
     """Train the demo's model; return ``(model, X, labels, history)`` with labels -1/+1."""
     X, y = make_moons(N_POINTS, noise=NOISE, seed=seed)
     labels = [2 * t - 1 for t in y]
@@ -156,7 +157,7 @@ def _prepare_out(out: str) -> None:
 
 
 def run_demo(out: str = "out", steps: int = 100, seed: int = 0, progress: bool = True,
-             say: Callable[[str], None] = print) -> dict:
+             say: Callable[[str], None] = print) -> dict[str, Any]:
     """Train, then write the pictures to ``out``; return the accuracy and the files written."""
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"demo: steps must be a positive integer, got {steps!r}")
@@ -206,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``demo`` subcommand to the command line's subparsers."""
     p = sub.add_parser(
         "demo", help="train a small network on two moons and draw what it learned",

@@ -111,8 +111,8 @@ class Neuron(Module):
         rng = _rng(seed, rng, "Neuron()")
         gain = math.sqrt(2.0) if activation == "relu" else 1.0
         bound = gain * math.sqrt(3.0 / nin)
-        self.w = [Value(rng.uniform(-bound, bound)) for _ in range(nin)]
-        self.b = Value(0.0) if bias else None
+        self.w: list[Value] = [Value(rng.uniform(-bound, bound)) for _ in range(nin)]
+        self.b: Value | None = Value(0.0) if bias else None
 
     def __call__(self, x: Sequence[Input]) -> Value:
         """phi(w . x + b) for one input vector ``x`` (numbers or Values)."""
@@ -144,7 +144,7 @@ class Layer(Module):
         _count(nout, "Layer()", "nout")
         self._activation = _activation(activation, "Layer()")
         rng = _rng(seed, rng, "Layer()")
-        self.neurons = [Neuron(nin, activation, bias, rng=rng) for _ in range(nout)]
+        self.neurons: list[Neuron] = [Neuron(nin, activation, bias, rng=rng) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Input]) -> list[Value]:
         """[phi(w_j . x + b_j) for each neuron j]."""
@@ -197,7 +197,7 @@ class MLP(Module):
         rng = random.Random(seed)
         widths = [nin, *self._sizes]
         last = len(self._sizes) - 1
-        self.layers = [Layer(widths[i], widths[i + 1],
+        self.layers: list[Layer] = [Layer(widths[i], widths[i + 1],
                              output_activation if i == last else activation, bias, rng=rng)
                        for i in range(len(self._sizes))]
 

@@ -42,7 +42,7 @@ class Optimizer:
         if not unique:
             raise ValueError(f"{who} got no parameters to optimize")
         self.params: list[Value] = list(unique.values())
-        self.lr = _number(lr, who, "lr", 0.0, low_open=True)
+        self.lr: float = _number(lr, who, "lr", 0.0, low_open=True)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0."""
@@ -86,8 +86,8 @@ class SGD(Optimizer):
     def __init__(self, params: Iterable[Value], lr: float = 0.1, momentum: float = 0.0,
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        self.momentum = _number(momentum, "SGD()", "momentum", 0.0, 1.0, high_open=True)
-        self.weight_decay = _number(weight_decay, "SGD()", "weight_decay", 0.0)
+        self.momentum: float = _number(momentum, "SGD()", "momentum", 0.0, 1.0, high_open=True)
+        self.weight_decay: float = _number(weight_decay, "SGD()", "weight_decay", 0.0)
         self._velocity = [0.0] * len(self.params)
         self._pending: list[float] = self._velocity
 
@@ -126,9 +126,10 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"Adam(): betas must be a pair of numbers, got {betas!r}")
-        self.betas = tuple(_number(b, "Adam()", "each beta", 0.0, 1.0, high_open=True) for b in betas)
-        self.eps = _number(eps, "Adam()", "eps", 0.0, low_open=True)
-        self.weight_decay = _number(weight_decay, "Adam()", "weight_decay", 0.0)
+        self.betas: tuple[float, ...] = tuple(_number(b, "Adam()", "each beta", 0.0, 1.0, high_open=True)
+                                              for b in betas)
+        self.eps: float = _number(eps, "Adam()", "eps", 0.0, low_open=True)
+        self.weight_decay: float = _number(weight_decay, "Adam()", "weight_decay", 0.0)
         n = len(self.params)
         self._m, self._v, self._t = [0.0] * n, [0.0] * n, 0
         self._pending = (self._m, self._v, self._t)
@@ -175,11 +176,11 @@ class LinearDecay:
             raise TypeError(f"LinearDecay() needs an optimizer, got {type(optimizer).__name__}")
         if isinstance(total_steps, bool) or not isinstance(total_steps, int) or total_steps < 1:
             raise ValueError(f"LinearDecay(): total_steps must be a positive integer, got {total_steps!r}")
-        self.optimizer = optimizer
-        self.total_steps = total_steps
-        self.end_factor = _number(end_factor, "LinearDecay()", "end_factor", 0.0, 1.0)
-        self.base_lr = optimizer.lr
-        self.steps_done = 0
+        self.optimizer: Optimizer = optimizer
+        self.total_steps: int = total_steps
+        self.end_factor: float = _number(end_factor, "LinearDecay()", "end_factor", 0.0, 1.0)
+        self.base_lr: float = optimizer.lr
+        self.steps_done: int = 0
 
     def step(self) -> None:
         """Advance one step and set the optimizer's ``lr``."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any
@@ -26,8 +26,8 @@ from .losses import hinge, l2_penalty
 from .module import Module
 from .optim import SGD, LinearDecay, Optimizer
 
-Loss = Callable[[list, list], Value]
-Metric = Callable[[list, list], float]
+Loss = Callable[[list[Any], list[Any]], Value]
+Metric = Callable[[list[Any], list[Any]], float]
 
 
 def _score(s: Any) -> float:
@@ -71,9 +71,9 @@ class History:
     metric); ``lr``: the learning rate the step used.
     """
 
-    loss: list = field(default_factory=list)
-    accuracy: list = field(default_factory=list)
-    lr: list = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float | None] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.loss)
@@ -85,7 +85,7 @@ def _positive_int(n: object, who: str) -> int:
     return n
 
 
-def _batches(n: int, batch_size: int | None, rng: random.Random):
+def _batches(n: int, batch_size: int | None, rng: random.Random) -> Iterator[list[int]]:
     """Index lists of mini-batches, forever: a new shuffle every epoch (whole set if no size)."""
     if batch_size is None or batch_size >= n:
         while True:
@@ -97,7 +97,7 @@ def _batches(n: int, batch_size: int | None, rng: random.Random):
             yield order[i:i + batch_size]
 
 
-def fit(model: Module, X: Sequence, y: Sequence, *, loss: Loss = hinge,
+def fit(model: Module, X: Sequence[Any], y: Sequence[Any], *, loss: Loss = hinge,
         optimizer: Optimizer | None = None, steps: int = 100,
         batch_size: int | None = None, alpha: float = 0.0,
         schedule: LinearDecay | None = None, metric: Metric | None = accuracy,
@@ -167,7 +167,7 @@ def fit(model: Module, X: Sequence, y: Sequence, *, loss: Loss = hinge,
     return history
 
 
-def predict(model: Module, X: Sequence) -> list:
+def predict(model: Module, X: Sequence[Any]) -> list[Any]:
     """The model's outputs for every sample, computed without recording a graph.
 
     A single-output model gives floats, a multi-output one lists of floats.
