@@ -78,6 +78,16 @@ def _add_expression_arguments(p: argparse.ArgumentParser) -> None:
                    help="the variables' values, e.g. --at x=0.5 y=2")
 
 
+def _function_list() -> str:
+    """The functions an expression may call, as the help lists them (from the operator registry)."""
+    from .expr import ARITY
+
+    def show(name: str) -> str:
+        least, most = ARITY[name]
+        return name if most == 1 else f"{name}/{least}" if least == most else f"{name}/{least}-{most}"
+    return " ".join(show(n) for n in sorted(ARITY))
+
+
 # --------------------------------------------------------------------- graph
 @command
 def _register_graph(sub: argparse._SubParsersAction) -> None:
@@ -88,7 +98,7 @@ def _register_graph(sub: argparse._SubParsersAction) -> None:
             "Evaluate EXPR at the point given by --at, run backward, print the value and "
             "the gradient with respect to each variable, and draw the computation graph. "
             "EXPR may use numbers, variable names, + - * / **, unary minus, parentheses "
-            "and the functions exp log sqrt tanh sigmoid relu sin cos abs. Every variable "
+            f"and the functions {_function_list()}. Every variable "
             "of EXPR needs a value in --at, and every name in --at must appear in EXPR. "
             "An EXPR that starts with '-' needs a leading space: ' -x*y'."),
         epilog='example: autograd-lite graph "exp(sin(x**2))" --at x=0.5 -o graph.svg')
