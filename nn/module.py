@@ -170,8 +170,8 @@ class Module(metaclass=_LabelsParameters):
         except json.JSONDecodeError as exc:
             raise ValueError(f"{where} is not valid JSON: {exc}") from None
         except RecursionError:
-            raise ValueError(f"{where} is not a model file: its JSON is nested too deeply "
-                             "to be read") from None
+            raise ValueError(f"{where} nests its JSON too deeply to be read "
+                             "(a model file nests 2 levels)") from None
         except _DuplicateKey as exc:
             raise ValueError(f"{where} names {_printable(repr(exc.args[0]))} twice") from None
         try:

@@ -110,7 +110,7 @@ def test_deep_nesting_is_the_documented_value_error(tmp_path, text):
     path = tmp_path / "deep.json"
     path.write_text(text)
     model = _model()
-    with pytest.raises(ValueError, match=r"deep.json' is not a model file: its JSON is nested too deeply"):
+    with pytest.raises(ValueError, match=r"deep.json' nests its JSON too deeply to be read"):
         model.load(path)
 
 
