@@ -20,12 +20,15 @@ on stdout.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib.util
 import os
 import sys
 import unicodedata
 from importlib.metadata import EntryPoint, entry_points
 from typing import Callable, NoReturn, Sequence
+
+from ._files import resolve_target
 
 #: Exceptions that mean "the input was bad", printed as one line with exit status 2.
 USER_ERRORS: tuple[type[BaseException], ...] = (
@@ -241,7 +244,6 @@ def _point_of(names: "Sequence[str]", at: "Sequence[str]") -> dict[str, float]:
 
 def _run_graph(args: argparse.Namespace) -> int:
     """Parse, evaluate at ``--at``, backpropagate, print f and df/dv, render the picture."""
-    from ._files import resolve_target
     from .expr import parse
     from .value import Value
     from .viz import GraphTooLargeError, output_format, render
@@ -271,10 +273,6 @@ def _run_graph(args: argparse.Namespace) -> int:
 
 def _check_output_path(output: str) -> None:
     """OSError naming ``output`` unless a file can be written there (checked before any work)."""
-    import errno
-
-    from ._files import resolve_target
-
     target = resolve_target(output)
     directory = os.path.dirname(os.path.abspath(target))
     problem = None
