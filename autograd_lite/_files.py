@@ -52,14 +52,35 @@ def path_error(exc: OSError, path: PathLike) -> OSError:
     return type(exc)(exc.errno, exc.strerror, os.fspath(path))
 
 
+def _read_umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return _UMASK_AT_IMPORT
+
+
+def _umask_at_import() -> int:
+    # Setting the umask to read it is process-wide: done once, at import, never
+    # while other threads may be creating files.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK_AT_IMPORT = _umask_at_import()
+
+
 def _new_file_mode(path: str) -> int:
     """Permissions for the written file: the old file's, else 0o666 minus the umask."""
     try:
         return os.stat(path).st_mode & 0o7777
     except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+        return 0o666 & ~_read_umask()
 
 
 def _pid_running(pid: int) -> bool:

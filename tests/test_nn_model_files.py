@@ -277,3 +277,10 @@ def test_temp_files_of_running_processes_and_strangers_are_kept(tmp_path):
         os.utime(p, (old, old))
     _model().save(tmp_path / "m.json")
     assert sorted(os.listdir(tmp_path)) == sorted([mine.name, other_host.name, unrelated.name, "m.json"])
+
+
+def test_save_never_sets_the_process_umask(tmp_path, monkeypatch):
+    # Setting the umask to read it would briefly give other threads' new files mode 0o666.
+    monkeypatch.setattr(files.os, "umask", lambda mask: pytest.fail("save() set the umask"))
+    _model().save(tmp_path / "new.json")
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o666 & ~files._read_umask()
