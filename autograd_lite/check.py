@@ -285,22 +285,30 @@ def _second_order_rows(f, point, steps, labels, notes, atol, rtol) -> list[Row]:
     """d2f/dx_i dx_j: gradients of gradients against central differences of the gradient."""
     xs = [Value(p) for p in point]
     first = graph.gradients(f(*xs), xs, create_graph=True)
+    columns: dict[int, "list[Estimate] | str"] = {}   # d(gradient)/dx_j, computed once per j
+
+    def column(j: int) -> "list[Estimate] | str":
+        if j not in columns:
+            try:
+                columns[j] = _richardson(lambda p: _gradient_at(f, p), point, j, steps[j])
+            except _UNDEFINED as e:
+                columns[j] = f"near a non-differentiable point: f is not defined within a step ({e})"
+        return columns[j]
+
     rows = []
     for i, g in enumerate(first):
         hess = graph.gradients(g, xs) if isinstance(g, Value) else [0.0] * len(xs)
-        for j, h in enumerate(steps):
+        for j in range(len(steps)):
             name = f"d2f/d{labels[i]}d{labels[j]}"
             at = f"{labels[j]}={point[j]:.6g}"
             if notes[j]:
                 rows.append(_row(name, at, float(hess[j]), None, atol, rtol, 2, notes[j]))
                 continue
-            try:
-                est = _richardson(lambda p: _gradient_at(f, p), point, j, h)[i]
-            except _UNDEFINED as e:
-                rows.append(_row(name, at, float(hess[j]), None, atol, rtol, 2,
-                                 f"near a non-differentiable point: f is not defined within a step ({e})"))
+            estimates = column(j)
+            if isinstance(estimates, str):
+                rows.append(_row(name, at, float(hess[j]), None, atol, rtol, 2, estimates))
                 continue
-            rows.append(_row(name, at, float(hess[j]), est, atol, rtol, 2))
+            rows.append(_row(name, at, float(hess[j]), estimates[i], atol, rtol, 2))
     return rows
 
 
