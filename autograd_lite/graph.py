@@ -116,7 +116,7 @@ def _reference_sweep(order: list[Value], seed: Grad, create_graph: bool, steps: 
         if node._prev is not None:
             node.grad = 0.0
     root = order[-1]
-    root.grad = seed if root._prev is not None else root.grad + seed
+    root.grad = seed if root._prev is not None else root.grad + seed  # type: ignore[assignment]
     for node in reversed(order):
         if node._prev is None:
             continue
@@ -125,7 +125,7 @@ def _reference_sweep(order: list[Value], seed: Grad, create_graph: bool, steps: 
             c = _contribution(d, g, create_graph)
             if c is not None:
                 old = p.grad
-                p.grad = c if type(old) is float and old == 0.0 else old + c
+                p.grad = c if type(old) is float and old == 0.0 else old + c  # type: ignore[assignment]
             if steps is not None:
                 steps.append((node, p, d, g, 0.0 if c is None else c, p.grad))
 
@@ -292,9 +292,9 @@ def store_gradients(grads: dict[Value, Grad]) -> None:
     with _WALK_LOCK:
         for node, g in grads.items():
             if node._prev is not None:
-                node.grad = g
+                node.grad = g  # type: ignore[assignment]  # a Value with create_graph
             else:
-                node.grad += g
+                node.grad += g  # type: ignore[assignment]
 
 
 def gradients(root: Value, wrt: Iterable[Value], grad: Number = 1.0, *,
