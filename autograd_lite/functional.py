@@ -42,35 +42,36 @@ from __future__ import annotations
 import functools
 import math
 from contextlib import contextmanager
+from contextvars import ContextVar
 from numbers import Real
 from typing import Any, Callable, Iterable, Iterator, Sequence, Union
 
 from .graph import Grad, forward_sweep, reverse_sweep, topological_order
-from .value import Value, _as_float, _const_rule, _node, _set_grad_enabled
+from .ops.arithmetic import IDENTITY
+from .value import Value, _as_float, _grad_mode, _node
 
 #: Which positional arguments to differentiate: one index, several, or all (None).
 Argnums = Union[int, Sequence[int], None]
 Scalar = Union[float, Value]
 
-_depth = 0  # how many transformations are running their function right now
+#: How many transformations are running their function right now, in this thread or task.
+_depth: ContextVar[int] = ContextVar("autograd_lite_transform_depth", default=0)
 
 
 @contextmanager
 def _transforming() -> Iterator[None]:
     """Record the graph (even under no_grad) while a transformation runs ``f``."""
-    global _depth
-    _depth += 1
-    old = _set_grad_enabled(True)
+    token = _depth.set(_depth.get() + 1)
     try:
-        yield
+        with _grad_mode(True):
+            yield
     finally:
-        _set_grad_enabled(old)
-        _depth -= 1
+        _depth.reset(token)
 
 
 def _nested(values: Iterable[Any]) -> bool:
     """Whether results must stay differentiable (Values in, or inside a transformation)."""
-    return _depth > 0 or any(isinstance(v, Value) for v in values)
+    return _depth.get() > 0 or any(isinstance(v, Value) for v in values)
 
 
 def _check_f(f: Any, name: str) -> None:
@@ -116,7 +117,7 @@ def _inputs(name: str, args: Sequence[Any], idx: Iterable[int]) -> tuple[list, l
     for i in idx:
         a = args[i]
         if isinstance(a, Value):
-            x = _node(a.data, a, _const_rule(1.0), "id")
+            x = _node(a.data, a, IDENTITY.rule, IDENTITY)
             x.label = a.label
         else:
             x = Value(_as_float(a, f"{name}() argument {i}"))
@@ -214,7 +215,7 @@ def _value_and_grad(f: Callable, argnums: Argnums, name: str) -> Callable:
         with _transforming():
             call, xs = _inputs(name, args, idx)
             y = _scalar(f(*call, **kwargs), name)
-            gs = _reverse(y, xs, nested)
+            gs: list[Any] = _reverse(y, xs, nested)
         if nested:
             y, gs = _as_values([y], name)[0], _as_values(gs, name)
         else:
@@ -380,7 +381,7 @@ def jvp(f: Callable, primals: Any, tangents: Any) -> tuple:
         outs, single = _outputs(f(*call), "jvp")
         order = _live(_union_order(y for y in outs if isinstance(y, Value)), xs)
         tans = forward_sweep(order, dict(zip(xs, ts)), create_graph=nested)
-        dys = [tans.get(y, 0.0) if isinstance(y, Value) else 0.0 for y in outs]
+        dys: list[Any] = [tans.get(y, 0.0) if isinstance(y, Value) else 0.0 for y in outs]
     if nested:
         outs, dys = _as_values(outs, "jvp"), _as_values(dys, "jvp")
     else:
