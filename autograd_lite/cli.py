@@ -219,3 +219,7 @@ def _run_check(args: argparse.Namespace) -> int:
     for w in dict.fromkeys(str(w.message) for w in caught):
         print(f"warning: {w}")
     return 1 if report.failed else 0
+
+
+# --------------------------------------------------------------------- steps
+from . import _steps_command  # noqa: E402,F401  (its @command registers `steps`)

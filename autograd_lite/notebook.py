@@ -21,11 +21,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import graphviz
-
+from ._export import frame_pictures, stepper_html
+from ._graphviz import fit_svg, svg_element
 from .trace import BackwardTrace, trace_backward
 from .value import Value
-from .viz import _missing
+from .viz import check_size
 
 __all__ = ["Stepper"]
 
@@ -41,14 +41,9 @@ def _ipywidgets() -> Any:
     return ipywidgets
 
 
-def _svg(graph: graphviz.Digraph) -> str:
-    """The picture as an ``<svg>`` element (no XML prologue, so it can sit inside HTML)."""
-    try:
-        text = graph.pipe(format="svg").decode("utf-8")
-    except graphviz.ExecutableNotFound:
-        raise _missing("svg") from None
-    start = text.find("<svg")
-    return text[start:] if start >= 0 else text
+def _frame_box(svg: str) -> str:
+    """A frame in a box that scrolls (the picture only) when it is larger than the output."""
+    return f'<div class="agl-frame" style="overflow:auto;max-height:75vh;max-width:100%">{svg}</div>'
 
 
 class Stepper:
@@ -56,7 +51,14 @@ class Stepper:
 
     ``draw_options`` go to :func:`autograd_lite.draw_graph` (``rankdir``,
     ``digits``, ``color_by_grad``, ...); ``seed`` is d(root)/d(root).  No
-    ``.grad`` field is touched.
+    ``.grad`` field is touched.  Every frame is drawn at the same positions
+    (one layout per trace), scaled to the width of the output.
+
+    Wherever it is shown it carries its own fallbacks: besides the live
+    widget, its display holds a stepper made of HTML and JavaScript that needs
+    no kernel (for a saved notebook reopened, nbconvert's HTML, the
+    documentation site) and an SVG image of the current frame (for viewers
+    that run no scripts, such as GitHub).
 
     Attributes: ``trace`` (the :class:`~autograd_lite.trace.BackwardTrace`),
     ``slider`` (an ``IntSlider`` from -1 to ``len(trace) - 1``), ``previous``
@@ -65,29 +67,33 @@ class Stepper:
     Set ``stepper.step = k`` (or ``stepper.slider.value = k``) to move.
 
     Raises ``ImportError`` when ipywidgets is missing, naming the install
-    command, and ``TypeError`` if ``root`` is not a Value.
+    command, ``TypeError`` if ``root`` is not a Value, and
+    :class:`~autograd_lite.viz.GraphTooLargeError` (a ``ValueError``) for a
+    graph of more than ``max_nodes`` nodes -- before tracing it.
     """
 
-    def __init__(self, root: Value, *, seed: float = 1.0, digits: int = 6, **draw_options: Any) -> None:
+    def __init__(self, root: Value, *, seed: float = 1.0, digits: int = 6,
+                 max_nodes: "int | None" = 500, **draw_options: Any) -> None:
         widgets = _ipywidgets()
         if not isinstance(root, Value):
             raise TypeError(f"Stepper() needs a Value, got {type(root).__name__}")
-        self.trace: BackwardTrace = trace_backward(root, seed, digits=digits)
+        check_size(root, max_nodes, "Stepper()")
+        self.trace: BackwardTrace = trace_backward(root, seed, digits=digits, max_nodes=None)
         self.draw_options = draw_options
         self.trace.frame(-1, **draw_options)          # bad options fail here, not in a callback
-        self._svgs: dict[int, str] = {}
+        self._svgs: "list[str] | None" = None
         last = len(self.trace) - 1
         self.slider = widgets.IntSlider(value=-1, min=-1, max=last, step=1, description="step",
                                         continuous_update=True)
         self.previous = widgets.Button(description="Previous", icon="step-backward")
         self.next = widgets.Button(description="Next", icon="step-forward")
-        self.picture = widgets.HTML()
+        self.picture = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.row = widgets.HTML()
         self.previous.on_click(lambda _: self._move(-1))
         self.next.on_click(lambda _: self._move(+1))
         self.slider.observe(lambda _: self._show(), names="value")
         self.widget = widgets.VBox([widgets.HBox([self.previous, self.slider, self.next]),
-                                    self.picture, self.row])
+                                    self.picture, self.row], layout=widgets.Layout(width="100%"))
         self._show()
 
     # ------------------------------------------------------------ moving
@@ -108,18 +114,25 @@ class Stepper:
 
     def _show(self) -> None:
         k = self.step
-        self.picture.value = f'<div style="overflow-x:auto">{self.svg(k)}</div>'
+        self.picture.value = _frame_box(self.svg(k))
         self.row.value = self.row_html(k)
         self.previous.disabled = k <= self.slider.min
         self.next.disabled = k >= self.slider.max
 
     # ------------------------------------------------------------ content
 
+    def _raw(self) -> list[str]:
+        """Graphviz's SVG of every frame, made by one run of Graphviz on first use."""
+        if self._svgs is None:
+            pictures = frame_pictures(self.trace, range(-1, len(self.trace)), "svg", **self.draw_options)
+            self._svgs = [svg_element(p.decode("utf-8")) for p in pictures]
+        return self._svgs
+
     def svg(self, k: int) -> str:
-        """Frame ``k`` (-1 .. len(trace)-1) as SVG text."""
-        if k not in self._svgs:
-            self._svgs[k] = _svg(self.trace.frame(k, **self.draw_options))
-        return self._svgs[k]
+        """Frame ``k`` (-1 .. len(trace)-1) as an SVG element that scales to its container's width."""
+        if not -1 <= k < len(self.trace):
+            raise IndexError(f"Stepper: step {k} is out of range (-1 to {len(self.trace) - 1})")
+        return fit_svg(self._raw()[k + 1])
 
     def frames(self, format: str = "svg") -> list[str]:
         """Every frame, from step -1 (only the seed) to the last step: ``len(trace) + 1`` SVG texts."""
@@ -128,16 +141,8 @@ class Stepper:
         return [self.svg(k) for k in range(-1, len(self.trace))]
 
     def caption(self, k: int) -> str:
-        """One sentence saying what step ``k`` does."""
-        t = self.trace
-        if k == -1:
-            return (f"Before the first step: only the output {t.names[t.root]} has its gradient, "
-                    f"d{t.names[t.root]}/d{t.names[t.root]} = {t.grads_after(-1)[t.root]:g}.")
-        s = t[k]
-        node, parent = t.names[s.node], t.names[s.parent]
-        return (f"Step {k} of {len(t) - 1}: {node} passes its gradient back to {parent}: "
-                f"{s.local_grad:.{t.digits}g} \u00d7 {s.upstream:.{t.digits}g} = "
-                f"{s.contribution:.{t.digits}g}, so grad({parent}) is now {s.parent_grad:.{t.digits}g}.")
+        """One sentence saying what step ``k`` does (the trace's :meth:`~autograd_lite.trace.BackwardTrace.explain`)."""
+        return self.trace.explain(k)
 
     def row_html(self, k: int) -> str:
         """The caption of step ``k`` and its row of the trace's table, as HTML."""
@@ -146,15 +151,19 @@ class Stepper:
         return f"<p>{text}</p>{table}"
 
     def static_html(self, k: "int | None" = None) -> str:
-        """Frame ``k`` (default: the step shown) and its row as plain HTML, for pages without a kernel."""
+        """The stepper as HTML and JavaScript that need no kernel, starting at step ``k`` (default: the step shown).
+
+        Without scripts it shows frame ``k``, its sentence and its row.
+        """
         k = self.step if k is None else k
-        return f'<div style="overflow-x:auto">{self.svg(k)}</div>{self.row_html(k)}'
+        return stepper_html(self.trace, k, svgs=self._raw(), **self.draw_options)
 
     # ------------------------------------------------------------ display
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        """The live widget, with the current frame as HTML for viewers that cannot run it."""
-        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": self.static_html()}
+        """The live widget, with a kernel-free stepper (HTML) and the current frame (SVG) as fallbacks."""
+        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": self.static_html(),
+                                  "image/svg+xml": self._raw()[self.step + 1]}
         live = self.widget._repr_mimebundle_(include=include, exclude=exclude)
         if live:
             bundle.update({k: v for k, v in live.items() if k != "text/plain"})

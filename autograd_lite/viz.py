@@ -29,57 +29,104 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
 import tempfile
 from pathlib import Path
-from typing import Collection, Iterable, Mapping, Union
+from typing import Any, Collection, Iterable, Mapping, Union
 
 import graphviz
 
+from ._graphviz import (INSTALL_HINT, TIMEOUT, GraphvizError, GraphvizNotFoundError,
+                        GraphvizTimeoutError, check_timeout, fit_svg, missing, run, svg_element)
+from ._layout import Layout, auto_rankdir, count_graph
 from .graph import topological_order
 from .value import Value
+
+__all__ = ["draw_graph", "render", "output_format", "Picture", "GraphTooLargeError", "GraphvizError",
+           "GraphvizNotFoundError", "GraphvizTimeoutError", "FORMATS", "INSTALL_HINT", "TIMEOUT"]
 
 #: File suffixes :func:`render` knows, and the format each is written in.
 FORMATS: dict[str, str] = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
 
-#: How to install Graphviz, in one line.
-INSTALL_HINT = ("install it with `sudo apt-get install graphviz` (Debian/Ubuntu), "
-                "`brew install graphviz` (macOS) or `conda install -c conda-forge graphviz`")
-
 _FILL = {"intermediate": "#ffffff", "leaf": "#dbe9f6", "parameter": "#fde3c3"}
 _SHAPE = {"intermediate": "record", "leaf": "Mrecord", "parameter": "Mrecord"}
 _HIGHLIGHT = "#d62728"
+_HIGHLIGHT_ON_RED = "#1f5fbf"   # the highlight when fills are red already (color_by_grad)
 _PENDING = "#9e9e9e"
 _PARTIAL = "#e6a000"
 _SCALE_LOW = (255, 255, 255)   # |grad| = 0
 _SCALE_HIGH = (203, 24, 29)    # |grad| = the largest |grad| of the graph
-_RANKDIRS = ("LR", "TB", "RL", "BT")
+_RANKDIRS = ("auto", "LR", "TB", "RL", "BT")
+#: Graphviz's network simplex is bounded to this many iterations per node, so a
+#: node used by many others (one leaf feeding 50 products) is laid out in a
+#: second, not in minutes.
+_NSLIMIT = "5"
 
 GraphLike = Union[graphviz.Digraph, graphviz.Graph, graphviz.Source]
 
 
 class GraphTooLargeError(ValueError):
-    """The graph has more nodes than ``max_nodes``; ``nodes`` and ``limit`` say how many."""
+    """The graph has more nodes than ``max_nodes`` (or more edges than twice that).
 
-    def __init__(self, nodes: int, limit: int) -> None:
-        self.nodes, self.limit = nodes, limit
+    ``nodes``, ``edges`` and ``limit`` say how many.
+    """
+
+    def __init__(self, nodes: int, limit: int, edges: int = 0, who: str = "draw_graph()",
+                 exact: bool = True) -> None:
+        self.nodes, self.limit, self.edges = nodes, limit, edges
+        if nodes > limit:
+            size = f"{'' if exact else 'more than '}{nodes - (not exact)} nodes, more than the limit max_nodes={limit}"
+            need = nodes
+        else:
+            size = (f"{edges} edges, more than twice the limit max_nodes={limit} "
+                    f"(edges count as well as nodes)")
+            need = (edges + 1) // 2
         super().__init__(
-            f"draw_graph(): the graph has {nodes} nodes, more than the limit max_nodes={limit} "
-            f"(Graphviz would take long and the picture would be unreadable); pass "
-            f"max_nodes={nodes} or more (or max_nodes=None) to draw it anyway")
+            f"{who}: the graph has {size} (Graphviz would take long and the picture would be "
+            f"unreadable); pass max_nodes={need} or more (or max_nodes=None) to draw it anyway")
 
 
-class GraphvizError(OSError):
-    """Graphviz's ``dot`` program failed or is missing (an ``OSError``, like a missing file)."""
+class Picture(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that shows itself at the width of where it is shown.
+
+    In Jupyter (and on the documentation site) it displays as an SVG that scales
+    with the output's width, never shrinking its text below about 9 px (a wider
+    picture scrolls sideways in its own box).  Without Graphviz's ``dot`` it
+    shows how to install it and the DOT source instead of a traceback.  A
+    picture whose positions are fixed (a frame of a backward pass) is drawn by
+    ``neato -n2``, which keeps them.
+    """
+
+    #: The Graphviz program and options that draw this picture.
+    program: tuple = ("dot",)
+
+    def pipe_svg(self, timeout: "float | None" = TIMEOUT) -> str:
+        """The picture as SVG text (Graphviz's own, with its fixed size)."""
+        return run([*self.program, "-Tsvg"], self.source, timeout=timeout,
+                   what="an .svg picture").decode("utf-8")
+
+    def fitted_svg(self, timeout: "float | None" = TIMEOUT) -> str:
+        """The picture as an ``<svg>`` element that scales with its container."""
+        return fit_svg(self.pipe_svg(timeout))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
+        try:
+            svg = self.pipe_svg()
+        except GraphvizError as exc:
+            import html as _html
+            text = f"{exc}\n\nThe graph in DOT source:\n{self.source}"
+            return {"text/plain": text,
+                    "text/html": f"<p>{_html.escape(str(exc))}</p><p>The graph in DOT source:</p>"
+                                 f"<pre>{_html.escape(self.source)}</pre>"}
+        return {"image/svg+xml": svg_element(svg),
+                "text/html": f'<div style="overflow-x:auto;max-width:100%">{fit_svg(svg)}</div>',
+                "text/plain": f"<graph of {self.source.count(' [label=')} nodes>"}
 
 
-class GraphvizNotFoundError(GraphvizError):
-    """The ``dot`` program is not installed; the message says how to install it."""
-
-
-def _kind(node: Value) -> str:
-    if node._prev:
+def _kind(node: Value, parameters: "frozenset | None" = None) -> str:
+    if node.parents:
         return "intermediate"
+    if parameters is not None:
+        return "parameter" if node in parameters else "leaf"
     return "parameter" if node.label is not None else "leaf"
 
 
@@ -102,25 +149,58 @@ def _scale(t: float) -> tuple[str, str]:
     return "#%02x%02x%02x" % tuple(rgb), ("#ffffff" if t > 0.6 else "#000000")
 
 
-def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digits: int = 4,
+def _check_max_nodes(max_nodes: "int | None", who: str) -> None:
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int)
+                                  or max_nodes < 1):
+        raise ValueError(f"{who}: max_nodes must be a positive integer or None, got {max_nodes!r}")
+
+
+def check_size(root: Value, max_nodes: "int | None", who: str = "draw_graph()") -> None:
+    """Refuse ``root``'s graph if it has more than ``max_nodes`` nodes or ``2 * max_nodes`` edges.
+
+    The walk stops at ten times the limit, so a graph of millions of nodes is
+    refused after looking at a few thousand of them (the error then says
+    "more than").  Raises :class:`GraphTooLargeError`; ``max_nodes=None``
+    accepts any size.
+    """
+    _check_max_nodes(max_nodes, who)
+    if max_nodes is None:
+        return
+    cap = 10 * max_nodes
+    nodes, edges = count_graph(root, cap, 2 * cap)
+    if nodes > max_nodes or edges > 2 * max_nodes:
+        raise GraphTooLargeError(nodes, max_nodes, edges, who, exact=nodes <= cap and edges <= 2 * cap)
+
+
+def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, digits: int = 4,
                highlight: Iterable[Value] = (),
                highlight_edges: Iterable["tuple[Value, Value] | tuple[Value, Value, int]"] = (),
                color_by_grad: bool = False, max_nodes: "int | None" = 500,
                grads: "Mapping[Value, float | Value] | None" = None,
                pending: "Collection[Value] | None" = None,
-               partial: "Collection[Value] | None" = None) -> graphviz.Digraph:
+               partial: "Collection[Value] | None" = None,
+               parameters: "Iterable[Value] | None" = None,
+               group: "str | None" = None, collapse: bool = False,
+               layout: "Layout | None" = None) -> Picture:
     """The computation graph of ``root`` (everything it depends on) as a Digraph.
 
-    Each Value is a record showing its label (when set), ``data`` and ``grad``
+    Each Value is a record showing its name, ``data`` and ``grad``
     to ``digits`` significant digits (trailing zeros dropped: ``0.94``, not
-    ``0.9400``); each operation (``*``, ``tanh``, ``dot``,
-    ``**2.0``...) is a small node between its inputs and its output.
+    ``0.9400``).  The name is its label, or ``v<i>`` with ``i`` its place in
+    :func:`~autograd_lite.topological_order` -- the names the tables of
+    :func:`~autograd_lite.trace_forward` and
+    :func:`~autograd_lite.trace_backward` use.  Each operation (``*``,
+    ``tanh``, ``dot``, ``**2.0``...) is a small node between its inputs and
+    its output.
 
     Options:
 
-    * ``rankdir``: ``"LR"`` (left to right, the default), ``"TB"``, ``"RL"``, ``"BT"``.
+    * ``rankdir``: ``"auto"`` (the default: left to right, unless that would be
+      too wide to read at the width of a notebook, then top to bottom),
+      ``"LR"``, ``"TB"``, ``"RL"``, ``"BT"``.
     * ``show_grad``: leave the grad field out when False.
-    * ``highlight``: Values drawn with a thick red border.
+    * ``highlight``: Values drawn with a thick red border (blue with
+      ``color_by_grad``, where the fills are red already).
     * ``highlight_edges``: ``(parent, child)`` pairs of Values; the edge from
       ``parent`` into the operation that made ``child`` is drawn thick and red
       (every copy of it when ``parent`` is used twice, as in ``x * x``).  A
@@ -131,8 +211,9 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
       where the gradient flows.  The square root keeps small gradients
       visible next to a large one.  The kinds of node stay told apart by
       their shape and border.
-    * ``max_nodes``: refuse graphs with more Values than this
-      (:class:`GraphTooLargeError`, a ``ValueError``); ``None`` for no limit.
+    * ``max_nodes``: refuse graphs with more Values than this, or more edges
+      than twice this (:class:`GraphTooLargeError`, a ``ValueError``), before
+      walking all of a huge graph; ``None`` for no limit.
     * ``grads``: a mapping Value -> gradient shown *instead of* ``.grad``
       (Values missing from it show 0), and ``pending``: Values drawn as not yet
       reached by the backward pass (grey and dashed, grad ``?``).  Together
@@ -140,6 +221,16 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
       touching any ``.grad``.  ``partial``: Values whose gradient is shown
       but not complete yet (some node using them has still to pass its
       gradient back): drawn with a dashed amber border, grad ``0.3…``.
+    * ``parameters``: the leaves to draw as parameters (light orange, bold
+      border), such as ``model.parameters()``; every other leaf is drawn as
+      an input (light blue).  By default a leaf with a label is a parameter.
+    * ``group="module"``: draw an ``nn`` model's graph in boxes, one per layer
+      and one per neuron inside it, found from the parameters' dotted labels
+      (``layers.0.neurons.3.w.1``); ``collapse=True`` draws each neuron as one
+      box showing its pre-activation ``z`` and activation ``a`` (its weights
+      are not drawn).
+    * ``layout``: fixed positions (from :func:`autograd_lite.trace.BackwardTrace.layout`);
+      the picture is then drawn with them, so frames of a backward pass line up.
 
     Raises ``ValueError`` for a highlighted node or edge that is not in the
     graph, and for a bad option; ``TypeError`` if ``root`` is not a Value.
@@ -149,15 +240,15 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
     >>> y = (x * x).tanh()
     >>> y.backward()
     >>> g = draw_graph(y)
-    >>> for line in g.body:
+    >>> for line in g.body[2:]:
     ...     print(line.split(" fillcolor")[0].strip())
     v0 [label="{ x | data 0.5 | grad 0.94 }"
-    v1 [label="{ data 0.25 | grad 0.94 }"
+    v1 [label="{ v1 | data 0.25 | grad 0.94 }"
     op1 [label="*"
     v0 -> op1
     v0 -> op1
     op1 -> v1
-    v2 [label="{ data 0.2449 | grad 1 }"
+    v2 [label="{ v2 | data 0.2449 | grad 1 }"
     op2 [label=tanh
     v1 -> op2
     op2 -> v2
@@ -168,16 +259,22 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
         raise ValueError(f"draw_graph(): rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
         raise ValueError(f"draw_graph(): digits must be an integer from 1 to 17, got {digits!r}")
-    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int)
-                                  or max_nodes < 1):
-        raise ValueError(f"draw_graph(): max_nodes must be a positive integer or None, got {max_nodes!r}")
+    if group not in (None, "module"):
+        raise ValueError(f"draw_graph(): group must be None or 'module', got {group!r}")
+    if collapse and group is None:
+        raise ValueError("draw_graph(): collapse=True needs group='module'")
+    check_size(root, max_nodes)
     order = topological_order(root)
-    if max_nodes is not None and len(order) > max_nodes:
-        raise GraphTooLargeError(len(order), max_nodes)
     index = {node: i for i, node in enumerate(order)}
     marked = _check_highlight(index, highlight, highlight_edges)
     pending = frozenset(pending) if pending is not None else frozenset()
     partial = frozenset(partial) if partial is not None else frozenset()
+    params = frozenset(parameters) if parameters is not None else None
+    if layout is not None:
+        rankdir = layout.rankdir
+    elif rankdir == "auto":
+        rankdir = auto_rankdir(order, show_grad)
+    hot_colour = _HIGHLIGHT_ON_RED if color_by_grad else _HIGHLIGHT
 
     def shown(node: Value) -> "float | None":
         if node in pending:
@@ -190,25 +287,39 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
         mags = [abs(g) for g in map(shown, order) if g is not None and math.isfinite(g)]
         biggest = max(mags, default=0.0)
 
-    dot = graphviz.Digraph(
+    dot = Picture(
         "autograd_lite",
-        graph_attr={"rankdir": rankdir},
+        graph_attr={"rankdir": rankdir, "ranksep": "0.3", "nodesep": "0.2",
+                    "nslimit": _NSLIMIT, "nslimit1": _NSLIMIT},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"color": "#555555", "arrowsize": "0.7"})
-    braces = rankdir in ("LR", "RL")   # keep the fields side by side either way
+    braces = rankdir in ("TB", "BT")   # the fields stacked, one above the other, either way
+    groups = None
+    if group == "module":
+        from ._groups import module_groups
+        groups = module_groups(order, params)
+    skip: set = set()
+    copies: dict = {}
+    if collapse and groups is not None:
+        skip = groups.hidden
     for i, node in enumerate(order):
-        kind = _kind(node)
+        if node in skip:
+            continue
+        kind = _kind(node, params)
         g = shown(node)
-        fields = [] if node.label is None else [_record_text(node.label)]
+        name = node.label if node.label else f"v{i}"
+        fields = [_record_text(name)]
         fields.append(f"data {_num(node.data, digits)}")
         if show_grad:
             more = "\u2026" if node in partial and g is not None else ""
             fields.append("grad ?" if g is None else f"grad {_num(g, digits)}{more}")
-        body = " | ".join(fields)
         attrs = {
             "shape": _SHAPE[kind], "style": "filled", "fillcolor": _FILL[kind],
             "tooltip": f"data={node.data!r}" + (f" grad={'?' if g is None else g!r}" if show_grad else ""),
         }
+        if groups is not None and collapse and node in groups.activation_of:
+            fields = groups.collapsed_fields(node, fields, digits)
+        body = " | ".join(fields)
         if kind == "parameter":
             attrs["penwidth"] = "2"
         if g is None:
@@ -220,16 +331,41 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
                 t = 1.0 if not math.isfinite(g) else math.sqrt(min(abs(g) / biggest, 1.0)) if biggest else 0.0
                 attrs["fillcolor"], attrs["fontcolor"] = _scale(t)
         if node in marked:
-            attrs.update(color=_HIGHLIGHT, penwidth="3")
-        dot.node(f"v{i}", graphviz.nohtml("{ " + body + " }" if braces else body), **attrs)
-        if node._prev:
-            dot.node(f"op{i}", graphviz.escape(node.op or "?"), shape="ellipse", style="filled",
-                     fillcolor="#eeeeee", fontsize="10", height="0.3", margin="0.03,0.02")
-            for j, p in enumerate(node.parents):
+            attrs.update(color=hot_colour, penwidth="3")
+        attrs.update(layout.node_attrs(f"v{i}") if layout is not None else {})
+        label = graphviz.nohtml("{ " + body + " }" if braces else body)
+        if groups is not None:
+            groups.add(node, f"v{i}", label, attrs)
+        else:
+            dot.node(f"v{i}", label, **attrs)
+        parents = node.parents
+        if parents:
+            op_attrs = dict(shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="10",
+                            height="0.3", margin="0.03,0.02")
+            op_attrs.update(layout.node_attrs(f"op{i}") if layout is not None else {})
+            if groups is not None and node in groups.cluster_of:
+                groups.add(node, f"op{i}", graphviz.escape(node.op or "?"), op_attrs)
+            else:
+                dot.node(f"op{i}", graphviz.escape(node.op or "?"), **op_attrs)
+            for j, p in enumerate(parents):
                 hot = (p, node) in marked or (p, node, j) in marked
-                edge = {"color": _HIGHLIGHT, "penwidth": "2.5"} if hot else {}
-                dot.edge(f"v{index[p]}", f"op{i}", **edge)
-            dot.edge(f"op{i}", f"v{i}")
+                edge = {"color": hot_colour, "penwidth": "2.5", "class": "hot"} if hot else {}
+                tail = f"v{index[p]}"
+                if p in skip:
+                    tail = groups.shown_as(p, index)
+                    if tail is None:
+                        continue
+                if layout is not None:
+                    copy = copies[(tail, i)] = copies.get((tail, i), -1) + 1
+                    edge.update(layout.edge_attrs(tail, f"op{i}", copy))
+                dot.edge(tail, f"op{i}", **edge)
+            tail_attrs = layout.edge_attrs(f"op{i}", f"v{i}") if layout is not None else {}
+            dot.edge(f"op{i}", f"v{i}", **tail_attrs)
+    if groups is not None:
+        groups.emit(dot)
+    if layout is not None:
+        dot.graph_attr["bb"] = layout.bb
+        dot.program = ("neato", "-n2")
     return dot
 
 
@@ -264,7 +400,8 @@ def _check_highlight(index: Mapping[Value, int], nodes: Iterable[Value],
     return marked
 
 
-def render(graph: "Value | GraphLike", path: "str | os.PathLike[str]", **draw_options) -> Path:
+def render(graph: "Value | GraphLike", path: "str | os.PathLike[str]", *,
+           timeout: "float | None" = TIMEOUT, **draw_options: Any) -> Path:
     """Write the picture of ``graph`` (a Value, or a Digraph from :func:`draw_graph`) to ``path``.
 
     The format follows the suffix: ``.svg``, ``.png``, ``.pdf`` (rendered by
@@ -274,13 +411,19 @@ def render(graph: "Value | GraphLike", path: "str | os.PathLike[str]", **draw_op
     the same directory, which then replaces ``path``; on any failure ``path``
     is untouched and no temporary file is left.  Returns ``path``.
 
-    Raises ``ValueError`` for an unknown suffix, :class:`GraphvizNotFoundError`
-    (an ``OSError`` whose message gives the install commands) when an image
-    format is asked for and ``dot`` is missing, :class:`GraphvizError` when
-    ``dot`` fails, ``OSError`` when the file cannot be written.
+    ``dot`` may run for ``timeout`` seconds (30 by default; ``None``: no
+    limit); then it is stopped, with its whole process group, and
+    :class:`GraphvizTimeoutError` says how to raise the limit.
+
+    Raises ``ValueError`` for an unknown suffix or a bad timeout,
+    :class:`GraphvizNotFoundError` (an ``OSError`` whose message gives the
+    install commands) when an image format is asked for and ``dot`` is
+    missing, :class:`GraphvizError` when ``dot`` fails or takes too long,
+    ``OSError`` when the file cannot be written.
     """
     path = Path(path)
     fmt = output_format(path)
+    timeout = check_timeout(timeout, "render()")
     if isinstance(graph, Value):
         graph = draw_graph(graph, **draw_options)
     elif isinstance(graph, (graphviz.Digraph, graphviz.Graph, graphviz.Source)):
@@ -291,7 +434,7 @@ def render(graph: "Value | GraphLike", path: "str | os.PathLike[str]", **draw_op
     if fmt == "dot":
         data = graph.source.encode("utf-8")
     else:
-        data = _pipe(graph, fmt, path)
+        data = pipe(graph, fmt, timeout=timeout, what=repr(str(path)))
     _write_atomic(path, data)
     return path
 
@@ -306,24 +449,17 @@ def output_format(path: "str | os.PathLike[str]") -> str:
     return FORMATS[suffix]
 
 
-def _missing(fmt: str) -> GraphvizNotFoundError:
-    return GraphvizNotFoundError(
-        f"Graphviz's `dot` program was not found on PATH, so a .{fmt} picture cannot be made "
-        f"(.dot files still can): {INSTALL_HINT}")
+def pipe(graph: GraphLike, fmt: str, *, timeout: "float | None" = TIMEOUT,
+         what: "str | None" = None) -> bytes:
+    """The picture of ``graph`` in format ``fmt`` (``svg``, ``png``, ``pdf``), bounded in time.
 
-
-def _pipe(graph: GraphLike, fmt: str, path: Path) -> bytes:
-    """The picture in format ``fmt``, made by the ``dot`` program."""
-    if shutil.which("dot") is None:
-        raise _missing(fmt)
-    try:
-        return graph.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
-        raise _missing(fmt) from None
-    except graphviz.CalledProcessError as exc:
-        err = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else str(exc.stderr or "")
-        first = err.strip().splitlines()[0] if err.strip() else f"exit status {exc.returncode}"
-        raise GraphvizError(f"Graphviz's dot failed to render {str(path)!r}: {first}") from None
+    A :class:`Picture` is drawn by its own program (``neato -n2`` when its
+    positions are fixed), any other graph by its engine (``dot``).  Errors as
+    for :func:`render`.
+    """
+    program = getattr(graph, "program", None) or (getattr(graph, "engine", None) or "dot",)
+    return run([*program, f"-T{fmt}"], graph.source, timeout=timeout,
+               what=what or f"a .{fmt} picture")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
