@@ -45,6 +45,7 @@ class Layout:
     bb: str
     nodes: dict = field(default_factory=dict)
     edges: dict = field(default_factory=dict)
+    clusters: dict = field(default_factory=dict)
 
     @property
     def width_pt(self) -> float:
@@ -61,6 +62,10 @@ class Layout:
         pos, width, height = self.nodes[name]
         return {"pos": f"{pos}!", "width": width, "height": height, "fixedsize": "true"}
 
+    def cluster_attrs(self, name: str) -> dict[str, str]:
+        """The box (and label position) of cluster ``name``, so ``neato -n2`` draws it."""
+        return dict(self.clusters.get(name, {}))
+
     def edge_attrs(self, tail: str, head: str, copy: int = 0) -> dict[str, str]:
         """The spline of copy number ``copy`` of the edge ``tail -> head``."""
         splines = self.edges.get((tail, head), [])
@@ -73,10 +78,12 @@ def compute_layout(source: str, rankdir: str, *, timeout: "float | None" = TIMEO
     objects = data.get("objects", [])
     names = [o["name"] for o in objects]
     nodes = {o["name"]: (o["pos"], o["width"], o["height"]) for o in objects if "pos" in o}
+    clusters = {o["name"]: {k: o[k] for k in ("bb", "lp") if k in o}
+                for o in objects if "pos" not in o and "bb" in o}
     edges: dict = defaultdict(list)
     for e in sorted(data.get("edges", []), key=lambda e: e["_gvid"]):
         edges[(names[e["tail"]], names[e["head"]])].append(e["pos"])
-    return Layout(rankdir=rankdir, bb=data["bb"], nodes=nodes, edges=dict(edges))
+    return Layout(rankdir=rankdir, bb=data["bb"], nodes=nodes, edges=dict(edges), clusters=clusters)
 
 
 def _label_width_pt(node: "Value", show_grad: bool) -> float:
@@ -105,7 +112,7 @@ def auto_rankdir(order: Sequence["Value"], show_grad: bool = True) -> str:
         w = _label_width_pt(node, show_grad)
         widest[d] = max(widest[d], w)
         side[d] += w + 18
-    lr = sum(widest.values()) + (len(widest) - 1) * (40 + 2 * 22)
+    lr = sum(widest.values()) + (len(widest) - 1) * (30 + 2 * 22)
     tb = max(side.values(), default=0.0)
     return "TB" if lr > MAX_WIDTH_PT and tb < lr else "LR"
 

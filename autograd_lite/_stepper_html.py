@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import json
-import secrets
+import hashlib
 from typing import Sequence
 
 _CSS = """
@@ -101,10 +101,11 @@ def stepper_fragment(frames: Sequence[str], captions: Sequence[str], rows: Seque
         raise ValueError("stepper_fragment(): needs as many captions and rows as frames, at least one")
     if not -1 <= start <= len(frames) - 2:
         raise ValueError(f"stepper_fragment(): start {start} is out of range (-1 to {len(frames) - 2})")
-    uid = "agl-" + secrets.token_hex(6)
     last = len(frames) - 2
     data = {"frames": list(frames), "captions": list(captions), "rows": list(rows),
             "start": start, "page": page}
+    payload = _script_json(data)
+    uid = "agl-" + hashlib.sha1(payload.encode("utf-8")).hexdigest()[:12]   # the same page, the same id
     row = rows[start + 1]
     return (
         f'<div class="agl-stepper" id="{uid}" tabindex="0">'
@@ -117,7 +118,7 @@ def stepper_fragment(frames: Sequence[str], captions: Sequence[str], rows: Seque
         f'<div class="agl-frame">{frames[start + 1]}</div>'
         f'<p class="agl-caption">{html.escape(captions[start + 1])}</p>'
         f'<pre class="agl-row"{"" if row else " style=display:none"}>{html.escape(row)}</pre>'
-        f'<script type="application/json" class="agl-data">{_script_json(data)}</script>'
+        f'<script type="application/json" class="agl-data">{payload}</script>'
         f"<script>{_JS.replace('ID', uid, 1)}</script>"
         f"</div>")
 

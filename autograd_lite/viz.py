@@ -99,6 +99,22 @@ class Picture(graphviz.Digraph):
     #: The Graphviz program and options that draw this picture.
     program: tuple = ("dot",)
 
+    def pipe(self, format: "str | None" = None, renderer: "str | None" = None,  # type: ignore[override]
+             formatter: "str | None" = None, neato_no_op: "bool | int | None" = None,
+             quiet: bool = False, *, engine: "str | None" = None, encoding: "str | None" = None,
+             timeout: "float | None" = TIMEOUT) -> "bytes | str":
+        """The picture in ``format``, made by :attr:`program` with a ``timeout`` (see ``graphviz.Digraph.pipe``).
+
+        With a renderer, formatter, engine or ``neato_no_op`` of its own it is
+        graphviz's ``pipe`` unchanged.
+        """
+        if renderer or formatter or engine or neato_no_op is not None:
+            return super().pipe(format, renderer, formatter, neato_no_op, quiet,
+                                engine=engine, encoding=encoding)
+        fmt = format or self.format
+        data = run([*self.program, f"-T{fmt}"], self.source, timeout=timeout, what=f"a .{fmt} picture")
+        return data.decode(encoding) if encoding else data
+
     def pipe_svg(self, timeout: "float | None" = TIMEOUT) -> str:
         """The picture as SVG text (Graphviz's own, with its fixed size)."""
         return run([*self.program, "-Tsvg"], self.source, timeout=timeout,
@@ -223,7 +239,8 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
       gradient back): drawn with a dashed amber border, grad ``0.3…``.
     * ``parameters``: the leaves to draw as parameters (light orange, bold
       border), such as ``model.parameters()``; every other leaf is drawn as
-      an input (light blue).  By default a leaf with a label is a parameter.
+      an input (light blue).  By default a leaf with a label is a parameter
+      (with ``group="module"``: a leaf whose dotted label names a module).
     * ``group="module"``: draw an ``nn`` model's graph in boxes, one per layer
       and one per neuron inside it, found from the parameters' dotted labels
       (``layers.0.neurons.3.w.1``); ``collapse=True`` draws each neuron as one
@@ -240,15 +257,15 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
     >>> y = (x * x).tanh()
     >>> y.backward()
     >>> g = draw_graph(y)
-    >>> for line in g.body[2:]:
+    >>> for line in g.body:
     ...     print(line.split(" fillcolor")[0].strip())
-    v0 [label="{ x | data 0.5 | grad 0.94 }"
-    v1 [label="{ v1 | data 0.25 | grad 0.94 }"
+    v0 [label="x | data 0.5 | grad 0.94"
+    v1 [label="v1 | data 0.25 | grad 0.94"
     op1 [label="*"
     v0 -> op1
     v0 -> op1
     op1 -> v1
-    v2 [label="{ v2 | data 0.2449 | grad 1 }"
+    v2 [label="v2 | data 0.2449 | grad 1"
     op2 [label=tanh
     v1 -> op2
     op2 -> v2
@@ -270,6 +287,9 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
     pending = frozenset(pending) if pending is not None else frozenset()
     partial = frozenset(partial) if partial is not None else frozenset()
     params = frozenset(parameters) if parameters is not None else None
+    if params is None and group == "module":
+        from ._groups import module_parameters
+        params = module_parameters(order)
     if layout is not None:
         rankdir = layout.rankdir
     elif rankdir == "auto":
@@ -291,35 +311,52 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
         "autograd_lite",
         graph_attr={"rankdir": rankdir, "ranksep": "0.3", "nodesep": "0.2",
                     "nslimit": _NSLIMIT, "nslimit1": _NSLIMIT},
-        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        node_attr={"fontname": "Helvetica", "fontsize": "11", "margin": "0.08,0.03", "height": "0.3"},
         edge_attr={"color": "#555555", "arrowsize": "0.7"})
     braces = rankdir in ("TB", "BT")   # the fields stacked, one above the other, either way
     groups = None
     if group == "module":
         from ._groups import module_groups
         groups = module_groups(order, params)
-    skip: set = set()
+    hidden = groups.hidden if groups is not None and collapse else frozenset()
     copies: dict = {}
-    if collapse and groups is not None:
-        skip = groups.hidden
+
+    def number(x: float) -> str:
+        return _num(x, digits)
+
+    def declare(node: Value, name: str, label: str, attrs: dict) -> None:
+        if layout is not None:
+            attrs.update(layout.node_attrs(name))
+        if groups is not None:
+            groups.add(node, name, label, attrs, dot, collapsed=collapse)
+        else:
+            dot.node(name, label, **attrs)
+
+    def edge(tail: str, head: str, attrs: dict) -> None:
+        if layout is not None:
+            copy = copies[(tail, head)] = copies.get((tail, head), -1) + 1
+            attrs.update(layout.edge_attrs(tail, head, copy))
+        dot.edge(tail, head, **attrs)
+
     for i, node in enumerate(order):
-        if node in skip:
+        if node in hidden:
             continue
         kind = _kind(node, params)
         g = shown(node)
-        name = node.label if node.label else f"v{i}"
-        fields = [_record_text(name)]
-        fields.append(f"data {_num(node.data, digits)}")
+        grad_field = None
         if show_grad:
             more = "\u2026" if node in partial and g is not None else ""
-            fields.append("grad ?" if g is None else f"grad {_num(g, digits)}{more}")
+            grad_field = "grad ?" if g is None else f"grad {number(g)}{more}"
+        boxed = collapse and groups is not None and node in groups.box
+        if boxed:
+            fields = [_record_text(f) for f in groups.box_fields(node, grad_field, number)]
+        else:
+            fields = [_record_text(node.label if node.label else f"v{i}"), f"data {number(node.data)}"]
+            fields += [grad_field] if grad_field is not None else []
         attrs = {
             "shape": _SHAPE[kind], "style": "filled", "fillcolor": _FILL[kind],
             "tooltip": f"data={node.data!r}" + (f" grad={'?' if g is None else g!r}" if show_grad else ""),
         }
-        if groups is not None and collapse and node in groups.activation_of:
-            fields = groups.collapsed_fields(node, fields, digits)
-        body = " | ".join(fields)
         if kind == "parameter":
             attrs["penwidth"] = "2"
         if g is None:
@@ -332,37 +369,27 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
                 attrs["fillcolor"], attrs["fontcolor"] = _scale(t)
         if node in marked:
             attrs.update(color=hot_colour, penwidth="3")
-        attrs.update(layout.node_attrs(f"v{i}") if layout is not None else {})
-        label = graphviz.nohtml("{ " + body + " }" if braces else body)
-        if groups is not None:
-            groups.add(node, f"v{i}", label, attrs)
-        else:
-            dot.node(f"v{i}", label, **attrs)
+        body = " | ".join(fields)
+        declare(node, f"v{i}", graphviz.nohtml("{ " + body + " }" if braces else body), attrs)
+        if boxed:
+            for p in groups.box_inputs(node):
+                edge(f"v{index[p]}", f"v{i}", {})
+            continue
         parents = node.parents
-        if parents:
-            op_attrs = dict(shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="10",
-                            height="0.3", margin="0.03,0.02")
-            op_attrs.update(layout.node_attrs(f"op{i}") if layout is not None else {})
-            if groups is not None and node in groups.cluster_of:
-                groups.add(node, f"op{i}", graphviz.escape(node.op or "?"), op_attrs)
-            else:
-                dot.node(f"op{i}", graphviz.escape(node.op or "?"), **op_attrs)
-            for j, p in enumerate(parents):
-                hot = (p, node) in marked or (p, node, j) in marked
-                edge = {"color": hot_colour, "penwidth": "2.5", "class": "hot"} if hot else {}
-                tail = f"v{index[p]}"
-                if p in skip:
-                    tail = groups.shown_as(p, index)
-                    if tail is None:
-                        continue
-                if layout is not None:
-                    copy = copies[(tail, i)] = copies.get((tail, i), -1) + 1
-                    edge.update(layout.edge_attrs(tail, f"op{i}", copy))
-                dot.edge(tail, f"op{i}", **edge)
-            tail_attrs = layout.edge_attrs(f"op{i}", f"v{i}") if layout is not None else {}
-            dot.edge(f"op{i}", f"v{i}", **tail_attrs)
+        if not parents:
+            continue
+        declare(node, f"op{i}", graphviz.escape(node.op or "?"),
+                dict(shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="10",
+                     height="0.3", width="0.3", margin="0.04,0.02"))
+        for j, p in enumerate(parents):
+            if p in hidden:
+                continue
+            hot = (p, node) in marked or (p, node, j) in marked
+            edge(f"v{index[p]}", f"op{i}",
+                 {"color": hot_colour, "penwidth": "2.5", "class": "hot"} if hot else {})
+        edge(f"op{i}", f"v{i}", {})
     if groups is not None:
-        groups.emit(dot)
+        groups.emit(dot, layout)
     if layout is not None:
         dot.graph_attr["bb"] = layout.bb
         dot.program = ("neato", "-n2")

@@ -1,5 +1,6 @@
 """Pictures of a backward pass: stable frames, names that match the tables, fit, limits, fallbacks, exports."""
 
+import math
 import os
 import re
 import subprocess
@@ -177,15 +178,28 @@ def slow_dot(tmp_path, monkeypatch):
 
 
 def _all_dead(pids_file):
+    """Whether the recorded processes are gone (a signal takes a moment to land: wait up to 10 s)."""
+    import time
+    for _ in range(1000):
+        if _dead_now(pids_file):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def _dead_now(pids_file):
     for pid in map(int, pids_file.read_text().split()):
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
             continue
         # a zombie not yet reaped by init counts as dead
-        with open(f"/proc/{pid}/stat") as f:
-            if f.read().split()[2] != "Z":
-                return False
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().split()[2] != "Z":
+                    return False
+        except FileNotFoundError:
+            continue
     return True
 
 
@@ -294,3 +308,64 @@ def test_frames_of_a_reused_node_are_stable_in_an_exported_gif(tmp_path):
         gif.seek(i)
         sizes.add(gif.size)
     assert len(sizes) == 1
+
+
+def mlp_loss():
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [3, 3, 1], activation="tanh", seed=1)
+    x = [Value(0.5, label="x.0"), Value(-1.0, label="x.1")]
+    loss = nn.hinge([model(x)], [1])
+    loss.backward()
+    return model, x, loss
+
+
+def clusters(source):
+    """cluster name -> the node names declared directly inside it (nesting kept by the names)."""
+    out, stack = {}, []
+    for line in source.splitlines():
+        line = line.strip()
+        m = re.match(r"subgraph (\S+) \{", line)
+        if m:
+            stack.append(m.group(1).strip("\""))
+            out[stack[-1]] = []
+        elif line == "}" and stack:
+            stack.pop()
+        elif stack and re.match(r"^(v|op)\d+ \[", line):
+            out[stack[-1]].append(line.split(" ")[0])
+    return out
+
+
+def test_an_mlp_is_drawn_in_one_box_per_layer_and_per_neuron():
+    model, x, loss = mlp_loss()
+    g = draw_graph(loss, group="module")
+    boxes = clusters(g.source)
+    assert set(boxes) == {"cluster_layers.0", "cluster_layers.1", "cluster_layers.2"} | {
+        f"cluster_layers.{i}.neurons.{j}" for i, n in ((0, 3), (1, 3), (2, 1)) for j in range(n)}
+    order = al.topological_order(loss)
+    index = {n: i for i, n in enumerate(order)}
+    for name, p in model.named_parameters():
+        neuron = name.rsplit(".", 2)[0] if name.split(".")[-1].isdigit() else name.rsplit(".", 1)[0]
+        assert f"v{index[p]}" in boxes[f"cluster_{neuron}"]
+    # the inputs are outside every box and drawn as inputs, not as parameters
+    inside = {n for names in boxes.values() for n in names}
+    for xi in x:
+        assert f"v{index[xi]}" not in inside
+        line = next(ln for ln in g.body if ln.strip().startswith(f"v{index[xi]} "))
+        assert "#dbe9f6" in line and "penwidth=2" not in line
+    assert g.pipe_svg().count('class="cluster"') == 10
+
+
+def test_a_collapsed_neuron_is_one_box_with_z_and_a():
+    model, x, loss = mlp_loss()
+    g = draw_graph(loss, group="module", collapse=True)
+    labels = [ln for ln in g.body if "(tanh)" in ln]
+    assert len(labels) == 6                                     # 3 + 3 hidden neurons
+    neuron = model.layers[0].neurons[1]
+    z = al.dot(neuron.w, [xi.data for xi in x], bias=neuron.b).data
+    assert any(f"z {z:.4g}" in ln and f"a {math.tanh(z):.4g}" in ln for ln in labels)
+    assert not any("layers.0.neurons.1.w.0" in ln for ln in g.body)   # weights are inside the box
+    assert draw_graph(loss, group="module", collapse=True).source == g.source
+    with pytest.raises(ValueError, match="collapse=True needs group='module'"):
+        draw_graph(loss, collapse=True)
+    with pytest.raises(ValueError, match="group must be None or 'module'"):
+        draw_graph(loss, group="layer")
