@@ -246,7 +246,7 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
       (``layers.0.neurons.3.w.1``); ``collapse=True`` draws each neuron as one
       box showing its pre-activation ``z`` and activation ``a`` (its weights
       are not drawn).
-    * ``layout``: fixed positions (from :func:`autograd_lite.trace.BackwardTrace.layout`);
+    * ``layout``: fixed positions (from :meth:`autograd_lite.trace.BackwardTrace.layout`);
       the picture is then drawn with them, so frames of a backward pass line up.
 
     Raises ``ValueError`` for a highlighted node or edge that is not in the
