@@ -25,6 +25,7 @@ STEP_FORMATS = {".html": "html", ".htm": "html", ".gif": "gif", ".svg": "svg", "
 #: Resolution of PNG and GIF frames (dots per inch; 11 pt text is then 17 px tall).
 DPI = 110
 _GIF_INSTALL = 'pip install "autograd-lite[gif]"'
+_BATCH = 25   # frames drawn by one run of Graphviz
 
 
 def steps_format(path: "str | os.PathLike[str]", who: str = "save(): ") -> str:
@@ -55,19 +56,20 @@ def _split_pngs(data: bytes) -> list[bytes]:
 def frame_pictures(trace: "BackwardTrace", steps: Sequence[int], fmt: str, *,
                    timeout: "float | None" = TIMEOUT, **draw_options: Any) -> list[bytes]:
     """The frames of ``steps`` in format ``fmt`` (``svg`` or ``png``), from one run of Graphviz."""
-    sources = [trace.frame(k, **draw_options).source for k in steps]
-    if not sources:
-        return []
+    steps = list(steps)
     extra = [f"-Gdpi={DPI}"] if fmt == "png" else []
-    out = run(["neato", "-n2", f"-T{fmt}", *extra], "\n".join(sources), timeout=timeout,
-              what=f"{len(sources)} frame(s) as .{fmt}")
-    if fmt == "svg":
-        parts = [p for p in out.decode("utf-8").split("<?xml") if p.strip()]
-        pictures = [("<?xml" + p).encode("utf-8") for p in parts]
-    else:
-        pictures = _split_pngs(out)
-    if len(pictures) != len(sources):  # pragma: no cover - Graphviz changed its output
-        raise RuntimeError(f"Graphviz wrote {len(pictures)} pictures for {len(sources)} frames")
+    pictures: list[bytes] = []
+    for start in range(0, len(steps), _BATCH):         # each run of Graphviz gets the timeout
+        sources = [trace.frame(k, **draw_options).source for k in steps[start:start + _BATCH]]
+        out = run(["neato", "-n2", f"-T{fmt}", *extra], "\n".join(sources), timeout=timeout,
+                  what=f"{len(sources)} frame(s) as .{fmt}")
+        if fmt == "svg":
+            parts = [("<?xml" + p).encode("utf-8") for p in out.decode("utf-8").split("<?xml") if p.strip()]
+        else:
+            parts = _split_pngs(out)
+        if len(parts) != len(sources):  # pragma: no cover - Graphviz changed its output
+            raise RuntimeError(f"Graphviz wrote {len(parts)} pictures for {len(sources)} frames")
+        pictures += parts
     return pictures
 
 

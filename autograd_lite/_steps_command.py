@@ -74,7 +74,8 @@ def _run_steps(args: argparse.Namespace) -> int:
     if args.step is not None and not -1 <= args.step <= last:
         raise ValueError(f"--step {args.step} is out of range: this backward pass has steps "
                          f"0 to {last} (-1: before the first)")
-    path = trace.save(args.output, step=args.step, timeout=args.timeout, rankdir=args.rankdir)
+    path = trace.save(args.output, step=args.step, timeout=args.timeout, rankdir=args.rankdir,
+                      max_nodes=args.max_nodes)
     print(f"f = {result.data:.10g}")
     for n in expression.variables:
         print(f"df/d{n} = {trace.grads.get(variables[n], 0.0):.10g}")

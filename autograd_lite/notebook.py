@@ -30,6 +30,8 @@ from .viz import check_size
 __all__ = ["Stepper"]
 
 _INSTALL = 'pip install "autograd-lite[notebook]"'
+#: A backward pass of fewer steps than this carries every frame in its display (kernel-free stepper).
+STATIC_STEPS = 150
 
 
 def _ipywidgets() -> Any:
@@ -79,9 +81,10 @@ class Stepper:
             raise TypeError(f"Stepper() needs a Value, got {type(root).__name__}")
         check_size(root, max_nodes, "Stepper()")
         self.trace: BackwardTrace = trace_backward(root, seed, digits=digits, max_nodes=None)
-        self.draw_options = draw_options
-        self.trace.frame(-1, **draw_options)          # bad options fail here, not in a callback
+        self.draw_options = {"max_nodes": max_nodes, **draw_options}
+        self.trace.frame(-1, **self.draw_options)     # bad options fail here, not in a callback
         self._svgs: "list[str] | None" = None
+        self._one: dict[int, str] = {}
         last = len(self.trace) - 1
         self.slider = widgets.IntSlider(value=-1, min=-1, max=last, step=1, description="step",
                                         continuous_update=True)
@@ -128,11 +131,20 @@ class Stepper:
             self._svgs = [svg_element(p.decode("utf-8")) for p in pictures]
         return self._svgs
 
+    def _frame(self, k: int) -> str:
+        """Graphviz's SVG of frame ``k``: from every frame when they are made, else drawn alone."""
+        if self._svgs is not None:
+            return self._svgs[k + 1]
+        if k not in self._one:
+            [picture] = frame_pictures(self.trace, [k], "svg", **self.draw_options)
+            self._one[k] = svg_element(picture.decode("utf-8"))
+        return self._one[k]
+
     def svg(self, k: int) -> str:
         """Frame ``k`` (-1 .. len(trace)-1) as an SVG element that scales to its container's width."""
         if not -1 <= k < len(self.trace):
             raise IndexError(f"Stepper: step {k} is out of range (-1 to {len(self.trace) - 1})")
-        return fit_svg(self._raw()[k + 1])
+        return fit_svg(self._frame(k))
 
     def frames(self, format: str = "svg") -> list[str]:
         """Every frame, from step -1 (only the seed) to the last step: ``len(trace) + 1`` SVG texts."""
@@ -156,6 +168,11 @@ class Stepper:
         Without scripts it shows frame ``k``, its sentence and its row.
         """
         k = self.step if k is None else k
+        if len(self.trace) >= STATIC_STEPS:
+            return (f"{_frame_box(self.svg(k))}{self.row_html(k)}"
+                    f"<p><em>Stepping without a kernel holds at most {STATIC_STEPS - 1} steps; this "
+                    f"backward pass has {len(self.trace)}: write it to a page with "
+                    f"<code>stepper.trace.save(\"steps.html\")</code>.</em></p>")
         return stepper_html(self.trace, k, svgs=self._raw(), **self.draw_options)
 
     # ------------------------------------------------------------ display
@@ -163,7 +180,7 @@ class Stepper:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         """The live widget, with a kernel-free stepper (HTML) and the current frame (SVG) as fallbacks."""
         bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": self.static_html(),
-                                  "image/svg+xml": self._raw()[self.step + 1]}
+                                  "image/svg+xml": self._frame(self.step)}
         live = self.widget._repr_mimebundle_(include=include, exclude=exclude)
         if live:
             bundle.update({k: v for k, v in live.items() if k != "text/plain"})

@@ -23,7 +23,7 @@ from .graph import reverse_sweep, store_gradients, topological_order
 from .value import Value
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._layout import Layout
+    from .layout import Layout
     from .viz import Picture
 
 #: The largest graph a trace is made for by default, in nodes (edges: twice that).
@@ -281,7 +281,7 @@ class BackwardTrace(Sequence[BackwardStep]):
         right unless that is too wide to read at a notebook's width and top to
         bottom is narrower.
         """
-        from ._layout import MAX_WIDTH_PT, compute_layout
+        from .layout import MAX_WIDTH_PT, compute_layout
         from .viz import draw_graph
         key = repr(sorted(draw_options.items()))
         if key not in self._layouts:

@@ -37,7 +37,7 @@ import graphviz
 
 from ._graphviz import (INSTALL_HINT, TIMEOUT, GraphvizError, GraphvizNotFoundError,
                         GraphvizTimeoutError, check_timeout, fit_svg, missing, run, svg_element)
-from ._layout import Layout, auto_rankdir, count_graph
+from .layout import Layout, auto_rankdir, count_graph
 from .graph import topological_order
 from .value import Value
 
@@ -135,7 +135,7 @@ class Picture(graphviz.Digraph):
                                  f"<pre>{_html.escape(self.source)}</pre>"}
         return {"image/svg+xml": svg_element(svg),
                 "text/html": f'<div style="overflow-x:auto;max-width:100%">{fit_svg(svg)}</div>',
-                "text/plain": f"<graph of {self.source.count(' [label=')} nodes>"}
+                "text/plain": f"<graph of {sum(1 for b in self.body if b.lstrip().startswith('v') and ' [label=' in b)} values>"}
 
 
 def _kind(node: Value, parameters: "frozenset | None" = None) -> str:

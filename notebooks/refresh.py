@@ -5,8 +5,8 @@
 Each notebook runs top to bottom in a fresh kernel (as ``pytest --nbmake``
 does) and is saved with its outputs.  The live widgets' own output (the
 ``application/vnd.jupyter.widget-view+json`` part, which only a running
-kernel can draw) is left out of the saved file, and no widget state is
-stored: a Stepper's display keeps its kernel-free HTML stepper and the SVG of
+kernel can draw) is left out of the saved file, as are the cells' execution
+timings, and no widget state is stored: a Stepper's display keeps its kernel-free HTML stepper and the SVG of
 its current frame, which is what GitHub, nbconvert's HTML, the documentation
 site and a reopened notebook show.
 """
@@ -29,6 +29,7 @@ def refresh(path: Path) -> None:
     NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     for cell in nb.cells:
+        cell.metadata.pop("execution", None)      # timings: the file changes only when outputs do
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
     nb.metadata.pop("widgets", None)

@@ -105,3 +105,19 @@ def test_without_ipywidgets_the_error_says_how_to_install_it(monkeypatch):
 def test_stepper_is_not_exported_from_the_package_root():
     assert not hasattr(al, "Stepper") and "Stepper" not in al.__all__
     assert notebook.__all__ == ["Stepper"]
+
+
+def test_a_graph_over_the_limit_is_refused_before_it_is_traced(monkeypatch):
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(30000):
+        y = y * 1.0
+    monkeypatch.setattr(notebook, "trace_backward", lambda *a, **k: pytest.fail("traced"))
+    with pytest.raises(ValueError, match=r"Stepper\(\): the graph has more than 5000 nodes"):
+        Stepper(y)
+    monkeypatch.undo()
+    small = x
+    for _ in range(300):
+        small = small * 1.0
+    stepper = Stepper(small, max_nodes=700)          # the frames are drawn under the same limit
+    assert len(stepper.trace) == 300 and "<svg" in stepper.svg(299)

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from ._graphviz import FONT_PT, MIN_TEXT_PX, TIMEOUT, run
 
+__all__ = ["Layout", "compute_layout", "auto_rankdir", "count_graph", "DESIGN_WIDTH_PX", "MAX_WIDTH_PT"]
+
 if TYPE_CHECKING:  # pragma: no cover
     from .value import Value
 
