@@ -38,7 +38,8 @@ def _register_steps(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rankdir", choices=("auto", "LR", "TB", "RL", "BT"), default="auto",
                    help="direction of the drawing (default: auto, left to right unless too wide)")
     p.add_argument("--max-nodes", metavar="N", type=int, default=200,
-                   help="refuse graphs with more nodes than this, or twice as many edges (default: 200)")
+                   help="refuse graphs with more nodes than this, or more nodes and edges together "
+                        "than twice this (default: 200)")
     p.add_argument("--timeout", metavar="SECONDS", type=float, default=30.0,
                    help="stop Graphviz after this many seconds (default: 30)")
     p.set_defaults(func=_run_steps)
@@ -67,7 +68,7 @@ def _run_steps(args: argparse.Namespace) -> int:
         check_size(result, args.max_nodes, "steps")
     except GraphTooLargeError as exc:
         raise ValueError(f"the graph has {exc.nodes} nodes and {exc.edges} edges, more than "
-                         f"--max-nodes {exc.limit} allows (edges: twice that); pass a larger "
+                         f"--max-nodes {exc.limit} allows (nodes and edges together: twice that); pass a larger "
                          f"--max-nodes to draw it anyway") from None
     trace = trace_backward(result, max_nodes=None)
     last = len(trace) - 1

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .layout import Layout
     from .viz import Picture
 
-#: The largest graph a trace is made for by default, in nodes (edges: twice that).
+#: The largest graph a trace is made for by default, in nodes (nodes and edges together: twice that).
 #: A trace keeps a record per edge, so ten times this would take a gigabyte.
 MAX_NODES = 100_000
 
@@ -140,7 +140,7 @@ class ForwardTrace(Sequence[ForwardStep]):
 def trace_forward(root: Value, digits: int = 6, *, max_nodes: "int | None" = MAX_NODES) -> ForwardTrace:
     """The forward pass of ``root``'s graph, node by node in topological order.
 
-    A graph of more than ``max_nodes`` nodes (or twice as many edges) is
+    A graph of more than ``max_nodes`` nodes (or nodes and edges together more than twice that) is
     refused with :class:`~autograd_lite.viz.GraphTooLargeError` (a
     ``ValueError``) before the trace is built; ``max_nodes=None``: no limit.
 
@@ -385,7 +385,7 @@ def trace_backward(root: Value, seed: float = 1.0, *, apply: bool = False, digit
 
     Leaves every ``.grad`` field as it was unless ``apply=True``, which stores
     the gradients exactly as :func:`autograd_lite.backward` would.  A graph of
-    more than ``max_nodes`` nodes (or twice as many edges) is refused with
+    more than ``max_nodes`` nodes (or nodes and edges together more than twice that) is refused with
     :class:`~autograd_lite.viz.GraphTooLargeError` (a ``ValueError``) before
     anything of its size is built; ``max_nodes=None``: no limit.
 

@@ -65,7 +65,7 @@ GraphLike = Union[graphviz.Digraph, graphviz.Graph, graphviz.Source]
 
 
 class GraphTooLargeError(ValueError):
-    """The graph has more nodes than ``max_nodes`` (or more edges than twice that).
+    """The graph has more nodes than ``max_nodes``, or more nodes and edges together than twice that.
 
     ``nodes``, ``edges`` and ``limit`` say how many.
     """
@@ -73,13 +73,14 @@ class GraphTooLargeError(ValueError):
     def __init__(self, nodes: int, limit: int, edges: int = 0, who: str = "draw_graph()",
                  exact: bool = True) -> None:
         self.nodes, self.limit, self.edges = nodes, limit, edges
+        more = "" if exact else "more than "
         if nodes > limit:
-            size = f"{'' if exact else 'more than '}{nodes - (not exact)} nodes, more than the limit max_nodes={limit}"
-            need = nodes
+            size = f"{more}{nodes - (not exact)} nodes, more than the limit max_nodes={limit}"
         else:
-            size = (f"{edges} edges, more than twice the limit max_nodes={limit} "
-                    f"(edges count as well as nodes)")
-            need = (edges + 1) // 2
+            size = (f"{nodes} nodes and {more}{edges - (not exact)} edges, more than twice the limit "
+                    f"max_nodes={limit} together (edges count as well as nodes: a value used many "
+                    f"times is slow to lay out)")
+        need = max(nodes, (nodes + edges + 1) // 2)
         super().__init__(
             f"{who}: the graph has {size} (Graphviz would take long and the picture would be "
             f"unreadable); pass max_nodes={need} or more (or max_nodes=None) to draw it anyway")
@@ -172,7 +173,8 @@ def _check_max_nodes(max_nodes: "int | None", who: str) -> None:
 
 
 def check_size(root: Value, max_nodes: "int | None", who: str = "draw_graph()") -> None:
-    """Refuse ``root``'s graph if it has more than ``max_nodes`` nodes or ``2 * max_nodes`` edges.
+    """Refuse ``root``'s graph if it has more than ``max_nodes`` nodes, or nodes and edges together
+    more than ``2 * max_nodes`` (an edge is one use of a value: ``x * x`` has two).
 
     The walk stops at ten times the limit, so a graph of millions of nodes is
     refused after looking at a few thousand of them (the error then says
@@ -184,7 +186,7 @@ def check_size(root: Value, max_nodes: "int | None", who: str = "draw_graph()") 
         return
     cap = 10 * max_nodes
     nodes, edges = count_graph(root, cap, 2 * cap)
-    if nodes > max_nodes or edges > 2 * max_nodes:
+    if nodes > max_nodes or nodes + edges > 2 * max_nodes:
         raise GraphTooLargeError(nodes, max_nodes, edges, who, exact=nodes <= cap and edges <= 2 * cap)
 
 
@@ -227,9 +229,9 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
       where the gradient flows.  The square root keeps small gradients
       visible next to a large one.  The kinds of node stay told apart by
       their shape and border.
-    * ``max_nodes``: refuse graphs with more Values than this, or more edges
-      than twice this (:class:`GraphTooLargeError`, a ``ValueError``), before
-      walking all of a huge graph; ``None`` for no limit.
+    * ``max_nodes``: refuse graphs with more Values than this, or more Values
+      and edges together than twice this (:class:`GraphTooLargeError`, a
+      ``ValueError``), before walking all of a huge graph; ``None`` for no limit.
     * ``grads``: a mapping Value -> gradient shown *instead of* ``.grad``
       (Values missing from it show 0), and ``pending``: Values drawn as not yet
       reached by the backward pass (grey and dashed, grad ``?``).  Together

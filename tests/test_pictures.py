@@ -134,7 +134,7 @@ def test_highlight_stays_visible_on_red_fills():
 def test_the_limit_counts_edges_and_stops_walking_early(monkeypatch):
     x = Value(0.5, label="x")
     many = al.sum([x] * 1001)            # 2 nodes, 1001 edges
-    with pytest.raises(GraphTooLargeError, match=r"1001 edges.*edges count as well"):
+    with pytest.raises(GraphTooLargeError, match=r"2 nodes and 1001 edges.*edges count as well"):
         draw_graph(many)
     assert draw_graph(many, max_nodes=600) is not None
     # a huge graph is refused after a bounded walk, before any trace is built
