@@ -5,7 +5,8 @@ Every picture the package makes goes through :func:`run`: the program
 runs in a process group of its own with a timeout.  On a timeout, a
 ``KeyboardInterrupt`` or any other exception, and when the Python process
 exits, the whole group is killed, so no ``dot`` keeps burning CPU after we
-gave up on it.
+gave up on it; on Linux the kernel also kills it when our process is killed
+outright (``kill -9``), which no exit handler sees.
 
 :func:`fit_svg` turns Graphviz's SVG (whose size is fixed in points) into one
 that scales to the width of where it is shown: ``width="100%"`` with the
@@ -23,6 +24,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 from typing import Sequence
 
@@ -82,6 +84,18 @@ def _kill(proc: subprocess.Popen) -> None:
         pass
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between fork and exec
+    """Linux: have the kernel kill this process when the process that started it dies (even by SIGKILL)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+_PREEXEC = _die_with_parent if sys.platform.startswith("linux") else None
+
+
 @atexit.register
 def _kill_all() -> None:
     """At exit, stop every Graphviz program still running for us."""
@@ -115,7 +129,7 @@ def run(args: Sequence[str], source: str, *, timeout: "float | None" = TIMEOUT,
         raise missing(what)
     try:
         proc = subprocess.Popen([exe, *args[1:]], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True)
+                                stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_PREEXEC)
     except FileNotFoundError:
         raise missing(what) from None
     with _lock:

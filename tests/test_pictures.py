@@ -369,3 +369,28 @@ def test_a_collapsed_neuron_is_one_box_with_z_and_a():
         draw_graph(loss, collapse=True)
     with pytest.raises(ValueError, match="group must be None or 'module'"):
         draw_graph(loss, group="layer")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_dot_dies_when_python_is_killed_outright(slow_dot):
+    code = textwrap.dedent("""\
+        from autograd_lite import _graphviz
+        _graphviz.run(["dot", "-Tsvg"], "digraph {a}", timeout=None)
+        """)
+    proc = subprocess.Popen([sys.executable, "-c", code], env=os.environ.copy())
+    try:
+        while not slow_dot.exists() or not slow_dot.read_text().strip():
+            assert proc.poll() is None
+        proc.kill()                                  # SIGKILL: no atexit, no finally
+    finally:
+        proc.wait(timeout=60)
+    dot_pid, child_pid = slow_dot.read_text().split()    # `dot` itself; real dot starts no children
+    only_dot = slow_dot.with_name("dot_pid")
+    only_dot.write_text(dot_pid)
+    try:
+        assert _all_dead(only_dot)
+    finally:
+        try:
+            os.kill(int(child_pid), 9)                 # the fake dot's own child, orphaned
+        except ProcessLookupError:
+            pass
