@@ -13,7 +13,7 @@ import struct
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ._graphviz import TIMEOUT, check_timeout, fit_svg, run, svg_element
+from ._graphviz import TIMEOUT, check_timeout, run, svg_element
 from ._stepper_html import stepper_fragment, stepper_page
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -84,7 +84,7 @@ def stepper_html(trace: "BackwardTrace", start: int = -1, *, page: bool = False,
     if svgs is None:
         svgs = [s.decode("utf-8") for s in
                 frame_pictures(trace, steps, "svg", timeout=timeout, **draw_options)]
-    svgs = [fit_svg(s) for s in svgs]
+    svgs = [svg_element(s) for s in svgs]
     captions = [trace.explain(k) for k in steps]
     rows = ["" if k < 0 else trace.row(k) for k in steps]
     return stepper_fragment(svgs, captions, rows, start, page=page)

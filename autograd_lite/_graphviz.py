@@ -18,6 +18,8 @@ inside its own box instead of shrinking its text to nothing).
 from __future__ import annotations
 
 import atexit
+import base64
+import html
 import math
 import os
 import re
@@ -185,6 +187,23 @@ def fit_svg(svg: str, *, css_class: str = "agl-picture") -> str:
     style = f"<style>svg.{css_class} a {{text-decoration:none !important}}</style>"
     close = svg.find(">", len(head)) + 1
     return svg[:close] + style + svg[close:]
+
+
+def fit_img(svg: str, alt: str = "computation graph", *, css_class: str = "agl-picture") -> str:
+    """Graphviz's SVG as an ``<img>`` (a data URI) that scales like :func:`fit_svg`.
+
+    For HTML that is shown without scripts and cleaned of inline SVG (an
+    untrusted notebook): an image survives where an ``<svg>`` element does not.
+    """
+    svg = svg_element(svg)
+    m = _SIZE.search(svg)
+    w_pt = float(m.group(1)) if m else 0.0
+    natural = math.ceil(w_pt * 4 / 3)
+    smallest = min(natural, math.ceil(w_pt * MIN_TEXT_PX / FONT_PT))
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    size = f"max-width:{natural}px;min-width:{smallest}px;" if m else ""
+    return (f'<img class="{css_class}" alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}" '
+            f'style="display:block;width:100%;{size}height:auto">')
 
 
 def natural_width_px(svg: str) -> int:

@@ -20,9 +20,11 @@ import json
 import hashlib
 from typing import Sequence
 
+from ._graphviz import fit_img, fit_svg
+
 _CSS = """
 #ID {font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 100%;}
-#ID .agl-controls {display: none; align-items: center; gap: .5em; flex-wrap: wrap; margin: .3em 0;}
+#ID .agl-controls {display: flex; align-items: center; gap: .5em; flex-wrap: wrap; margin: .3em 0;}
 #ID .agl-controls button {font: inherit; padding: .2em .8em; cursor: pointer;}
 #ID .agl-controls input[type=range] {flex: 1 1 12em; min-width: 8em;}
 #ID .agl-frame {overflow: auto; max-height: 75vh; max-width: 100%; border: 1px solid #e4e4e4;
@@ -40,10 +42,12 @@ _JS = r"""
   var data = JSON.parse(root.querySelector(".agl-data").textContent);
   var last = data.frames.length - 2;
   var q = function (s) { return root.querySelector(s); };
-  var controls = q(".agl-controls"), slider = q("input"), prev = q(".agl-prev"),
-      next = q(".agl-next"), where = q(".agl-where"), frame = q(".agl-frame"),
-      caption = q(".agl-caption"), row = q(".agl-row");
-  controls.style.display = "flex";
+  var frame = q(".agl-frame"), caption = q(".agl-caption"), row = q(".agl-row");
+  var controls = document.createElement("div");
+  controls.className = "agl-controls";
+  controls.innerHTML = data.controls;
+  root.insertBefore(controls, frame);
+  var slider = q("input"), prev = q(".agl-prev"), next = q(".agl-next"), where = q(".agl-where");
   var step = data.start;
   function keepInView() {
     var hot = frame.querySelector("g.hot");
@@ -91,10 +95,11 @@ def _script_json(obj: object) -> str:
 
 def stepper_fragment(frames: Sequence[str], captions: Sequence[str], rows: Sequence[str],
                      start: int = -1, *, page: bool = False) -> str:
-    """The stepper as one ``<div>``: ``frames[k + 1]`` is the SVG of step ``k`` (k = -1 .. n-1).
+    """The stepper as one ``<div>``: ``frames[k + 1]`` is Graphviz's SVG of step ``k`` (k = -1 .. n-1).
 
     ``captions`` and ``rows`` are plain text, one per frame (a row may be
-    empty).  ``start`` is the step shown first, and without scripts.
+    empty).  ``start`` is the step shown first, and without scripts (as an
+    image, which survives HTML cleaning; the controls are made by the script).
     ``page=True`` lets the arrow keys work anywhere on the page.
     """
     if not len(frames) == len(captions) == len(rows) or not frames:
@@ -102,20 +107,20 @@ def stepper_fragment(frames: Sequence[str], captions: Sequence[str], rows: Seque
     if not -1 <= start <= len(frames) - 2:
         raise ValueError(f"stepper_fragment(): start {start} is out of range (-1 to {len(frames) - 2})")
     last = len(frames) - 2
-    data = {"frames": list(frames), "captions": list(captions), "rows": list(rows),
-            "start": start, "page": page}
+    controls = (
+        '<button type="button" class="agl-prev" title="previous step (left arrow)">&#9664; Previous</button>'
+        f'<input type="range" min="-1" max="{last}" step="1" value="{start}" aria-label="step">'
+        '<button type="button" class="agl-next" title="next step (right arrow)">Next &#9654;</button>'
+        '<span class="agl-where"></span>')
+    data = {"frames": [fit_svg(f) for f in frames], "captions": list(captions), "rows": list(rows),
+            "start": start, "page": page, "controls": controls}
     payload = _script_json(data)
     uid = "agl-" + hashlib.sha1(payload.encode("utf-8")).hexdigest()[:12]   # the same page, the same id
     row = rows[start + 1]
     return (
         f'<div class="agl-stepper" id="{uid}" tabindex="0">'
         f"<style>{_CSS.replace('#ID', '#' + uid)}</style>"
-        f'<div class="agl-controls">'
-        f'<button type="button" class="agl-prev" title="previous step (left arrow)">&#9664; Previous</button>'
-        f'<input type="range" min="-1" max="{last}" step="1" value="{start}" aria-label="step">'
-        f'<button type="button" class="agl-next" title="next step (right arrow)">Next &#9654;</button>'
-        f'<span class="agl-where"></span></div>'
-        f'<div class="agl-frame">{frames[start + 1]}</div>'
+        f'<div class="agl-frame">{fit_img(frames[start + 1], f"the graph at step {start}")}</div>'
         f'<p class="agl-caption">{html.escape(captions[start + 1])}</p>'
         f'<pre class="agl-row"{"" if row else " style=display:none"}>{html.escape(row)}</pre>'
         f'<script type="application/json" class="agl-data">{payload}</script>'

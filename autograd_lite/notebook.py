@@ -43,9 +43,27 @@ def _ipywidgets() -> Any:
     return ipywidgets
 
 
-def _frame_box(svg: str) -> str:
+def _frame_box(svg: str, uid: str = "") -> str:
     """A frame in a box that scrolls (the picture only) when it is larger than the output."""
-    return f'<div class="agl-frame" style="overflow:auto;max-height:75vh;max-width:100%">{svg}</div>'
+    ident = f' id="{uid}"' if uid else ""
+    return f'<div class="agl-frame"{ident} style="overflow:auto;max-height:75vh;max-width:100%">{svg}</div>'
+
+
+#: Run by the live widget's front end after each step: scroll the frame's box so that the
+#: step's edge is in view (the box is only as large as the output; the picture may be larger).
+_KEEP_IN_VIEW = """
+(function (tries) {
+  function go() {
+    var box = document.getElementById("%s");
+    var hot = box && box.querySelector("g.hot");
+    if (!box || !hot || box.dataset.step !== "%d") { if (tries-- > 0) setTimeout(go, 60); return; }
+    var b = box.getBoundingClientRect(), h = hot.getBoundingClientRect();
+    if (h.left < b.left || h.right > b.right) box.scrollLeft += (h.left + h.right - b.left - b.right) / 2;
+    if (h.top < b.top || h.bottom > b.bottom) box.scrollTop += (h.top + h.bottom - b.top - b.bottom) / 2;
+  }
+  go();
+})(30);
+"""
 
 
 class Stepper:
@@ -92,11 +110,14 @@ class Stepper:
         self.next = widgets.Button(description="Next", icon="step-forward")
         self.picture = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.row = widgets.HTML()
+        self._uid = f"agl-live-{id(self):x}"
+        self._scroller = widgets.Output(layout=widgets.Layout(display="none"))
         self.previous.on_click(lambda _: self._move(-1))
         self.next.on_click(lambda _: self._move(+1))
         self.slider.observe(lambda _: self._show(), names="value")
         self.widget = widgets.VBox([widgets.HBox([self.previous, self.slider, self.next]),
-                                    self.picture, self.row], layout=widgets.Layout(width="100%"))
+                                    self.picture, self.row, self._scroller],
+                                   layout=widgets.Layout(width="100%"))
         self._show()
 
     # ------------------------------------------------------------ moving
@@ -117,10 +138,25 @@ class Stepper:
 
     def _show(self) -> None:
         k = self.step
-        self.picture.value = _frame_box(self.svg(k))
+        box = _frame_box(self.svg(k), self._uid)
+        self.picture.value = box.replace(' style=', f' data-step="{k}" style=', 1)
         self.row.value = self.row_html(k)
         self.previous.disabled = k <= self.slider.min
         self.next.disabled = k >= self.slider.max
+        self._keep_in_view(k)
+
+    def _keep_in_view(self, k: int) -> None:
+        """In a running notebook, have the front end scroll the frame's box to the step's edge."""
+        try:
+            from IPython import get_ipython
+            from IPython.display import Javascript, display
+        except ImportError:  # pragma: no cover - ipywidgets needs IPython
+            return
+        if k < 0 or get_ipython() is None:
+            return
+        with self._scroller:
+            self._scroller.clear_output()
+            display(Javascript(_KEEP_IN_VIEW % (self._uid, k)))
 
     # ------------------------------------------------------------ content
 

@@ -36,7 +36,7 @@ from typing import Any, Collection, Iterable, Mapping, Union
 import graphviz
 
 from ._graphviz import (INSTALL_HINT, TIMEOUT, GraphvizError, GraphvizNotFoundError,
-                        GraphvizTimeoutError, check_timeout, fit_svg, missing, run, svg_element)
+                        GraphvizTimeoutError, check_timeout, fit_img, fit_svg, missing, run, svg_element)
 from .layout import Layout, auto_rankdir, count_graph
 from .graph import topological_order
 from .value import Value
@@ -89,9 +89,10 @@ class GraphTooLargeError(ValueError):
 class Picture(graphviz.Digraph):
     """A ``graphviz.Digraph`` that shows itself at the width of where it is shown.
 
-    In Jupyter (and on the documentation site) it displays as an SVG that scales
-    with the output's width, never shrinking its text below about 9 px (a wider
-    picture scrolls sideways in its own box).  Without Graphviz's ``dot`` it
+    In Jupyter (and on the documentation site) it displays as an SVG image that
+    scales with the output's width, never shrinking its text below about 9 px
+    (a wider picture scrolls sideways in its own box); an image, not inline
+    SVG, so that an untrusted notebook, whose HTML is cleaned, still shows it.  Without Graphviz's ``dot`` it
     shows how to install it and the DOT source instead of a traceback.  A
     picture whose positions are fixed (a frame of a backward pass) is drawn by
     ``neato -n2``, which keeps them.
@@ -135,7 +136,7 @@ class Picture(graphviz.Digraph):
                     "text/html": f"<p>{_html.escape(str(exc))}</p><p>The graph in DOT source:</p>"
                                  f"<pre>{_html.escape(self.source)}</pre>"}
         return {"image/svg+xml": svg_element(svg),
-                "text/html": f'<div style="overflow-x:auto;max-width:100%">{fit_svg(svg)}</div>',
+                "text/html": f'<div style="overflow-x:auto;max-width:100%">{fit_img(svg)}</div>',
                 "text/plain": f"<graph of {sum(1 for b in self.body if b.lstrip().startswith('v') and ' [label=' in b)} values>"}
 
 

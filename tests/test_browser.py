@@ -172,7 +172,7 @@ def test_the_documentation_page_of_notebook_01_steps_in_a_browser(browser, tmp_p
     _check_stepping(browser, root)
     # every picture on the page fits the column
     widths = browser.execute_script("""
-        return Array.from(document.querySelectorAll('svg.agl-picture')).map(s => {
+        return Array.from(document.querySelectorAll('.agl-picture')).map(s => {
           const box = s.parentElement.getBoundingClientRect();
           return [s.getBoundingClientRect().width, box.width];
         });""")
