@@ -28,7 +28,9 @@ import signal
 import subprocess
 import sys
 import threading
-from typing import Sequence
+from typing import Any, Sequence
+
+import graphviz
 
 #: How long one run of a Graphviz program may take by default, in seconds.
 TIMEOUT = 30.0
@@ -210,3 +212,56 @@ def natural_width_px(svg: str) -> int:
     """The width of Graphviz's SVG at its natural size, in CSS pixels."""
     m = _SIZE.search(svg)
     return math.ceil(float(m.group(1)) * 4 / 3) if m else 0
+
+
+class Picture(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that shows itself at the width of where it is shown.
+
+    In Jupyter (and on the documentation site) it displays as an SVG image that
+    scales with the output's width, never shrinking its text below about 9 px
+    (a wider picture scrolls sideways in its own box); an image, not inline
+    SVG, so that an untrusted notebook, whose HTML is cleaned, still shows it.  Without Graphviz's ``dot`` it
+    shows how to install it and the DOT source instead of a traceback.  A
+    picture whose positions are fixed (a frame of a backward pass) is drawn by
+    ``neato -n2``, which keeps them.
+    """
+
+    #: The Graphviz program and options that draw this picture.
+    program: tuple = ("dot",)
+
+    def pipe(self, format: "str | None" = None, renderer: "str | None" = None,  # type: ignore[override]
+             formatter: "str | None" = None, neato_no_op: "bool | int | None" = None,
+             quiet: bool = False, *, engine: "str | None" = None, encoding: "str | None" = None,
+             timeout: "float | None" = TIMEOUT) -> "bytes | str":
+        """The picture in ``format``, made by :attr:`program` with a ``timeout`` (see ``graphviz.Digraph.pipe``).
+
+        With a renderer, formatter, engine or ``neato_no_op`` of its own it is
+        graphviz's ``pipe`` unchanged.
+        """
+        if renderer or formatter or engine or neato_no_op is not None:
+            return super().pipe(format, renderer, formatter, neato_no_op, quiet,
+                                engine=engine, encoding=encoding)
+        fmt = format or self.format
+        data = run([*self.program, f"-T{fmt}"], self.source, timeout=timeout, what=f"a .{fmt} picture")
+        return data.decode(encoding) if encoding else data
+
+    def pipe_svg(self, timeout: "float | None" = TIMEOUT) -> str:
+        """The picture as SVG text (Graphviz's own, with its fixed size)."""
+        return run([*self.program, "-Tsvg"], self.source, timeout=timeout,
+                   what="an .svg picture").decode("utf-8")
+
+    def fitted_svg(self, timeout: "float | None" = TIMEOUT) -> str:
+        """The picture as an ``<svg>`` element that scales with its container."""
+        return fit_svg(self.pipe_svg(timeout))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
+        try:
+            svg = self.pipe_svg()
+        except GraphvizError as exc:
+            text = f"{exc}\n\nThe graph in DOT source:\n{self.source}"
+            return {"text/plain": text,
+                    "text/html": f"<p>{html.escape(str(exc))}</p><p>The graph in DOT source:</p>"
+                                 f"<pre>{html.escape(self.source)}</pre>"}
+        return {"image/svg+xml": svg_element(svg),
+                "text/html": f'<div style="overflow-x:auto;max-width:100%">{fit_img(svg)}</div>',
+                "text/plain": f"<graph of {sum(1 for b in self.body if b.lstrip().startswith('v') and ' [label=' in b)} values>"}

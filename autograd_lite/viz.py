@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Collection, Iterable, Mapping, Union
 
 import graphviz
 
+from ._atomic_write import _write_atomic
 from ._graphviz import (INSTALL_HINT, TIMEOUT, GraphvizError, GraphvizNotFoundError,
-                        GraphvizTimeoutError, check_timeout, fit_img, fit_svg, missing, run, svg_element)
+                        GraphvizTimeoutError, Picture, check_timeout, run)
 from .layout import Layout, auto_rankdir, count_graph
 from .graph import topological_order
 from .value import Value
@@ -84,60 +84,6 @@ class GraphTooLargeError(ValueError):
         super().__init__(
             f"{who}: the graph has {size} (Graphviz would take long and the picture would be "
             f"unreadable); pass max_nodes={need} or more (or max_nodes=None) to draw it anyway")
-
-
-class Picture(graphviz.Digraph):
-    """A ``graphviz.Digraph`` that shows itself at the width of where it is shown.
-
-    In Jupyter (and on the documentation site) it displays as an SVG image that
-    scales with the output's width, never shrinking its text below about 9 px
-    (a wider picture scrolls sideways in its own box); an image, not inline
-    SVG, so that an untrusted notebook, whose HTML is cleaned, still shows it.  Without Graphviz's ``dot`` it
-    shows how to install it and the DOT source instead of a traceback.  A
-    picture whose positions are fixed (a frame of a backward pass) is drawn by
-    ``neato -n2``, which keeps them.
-    """
-
-    #: The Graphviz program and options that draw this picture.
-    program: tuple = ("dot",)
-
-    def pipe(self, format: "str | None" = None, renderer: "str | None" = None,  # type: ignore[override]
-             formatter: "str | None" = None, neato_no_op: "bool | int | None" = None,
-             quiet: bool = False, *, engine: "str | None" = None, encoding: "str | None" = None,
-             timeout: "float | None" = TIMEOUT) -> "bytes | str":
-        """The picture in ``format``, made by :attr:`program` with a ``timeout`` (see ``graphviz.Digraph.pipe``).
-
-        With a renderer, formatter, engine or ``neato_no_op`` of its own it is
-        graphviz's ``pipe`` unchanged.
-        """
-        if renderer or formatter or engine or neato_no_op is not None:
-            return super().pipe(format, renderer, formatter, neato_no_op, quiet,
-                                engine=engine, encoding=encoding)
-        fmt = format or self.format
-        data = run([*self.program, f"-T{fmt}"], self.source, timeout=timeout, what=f"a .{fmt} picture")
-        return data.decode(encoding) if encoding else data
-
-    def pipe_svg(self, timeout: "float | None" = TIMEOUT) -> str:
-        """The picture as SVG text (Graphviz's own, with its fixed size)."""
-        return run([*self.program, "-Tsvg"], self.source, timeout=timeout,
-                   what="an .svg picture").decode("utf-8")
-
-    def fitted_svg(self, timeout: "float | None" = TIMEOUT) -> str:
-        """The picture as an ``<svg>`` element that scales with its container."""
-        return fit_svg(self.pipe_svg(timeout))
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
-        try:
-            svg = self.pipe_svg()
-        except GraphvizError as exc:
-            import html as _html
-            text = f"{exc}\n\nThe graph in DOT source:\n{self.source}"
-            return {"text/plain": text,
-                    "text/html": f"<p>{_html.escape(str(exc))}</p><p>The graph in DOT source:</p>"
-                                 f"<pre>{_html.escape(self.source)}</pre>"}
-        return {"image/svg+xml": svg_element(svg),
-                "text/html": f'<div style="overflow-x:auto;max-width:100%">{fit_img(svg)}</div>',
-                "text/plain": f"<graph of {sum(1 for b in self.body if b.lstrip().startswith('v') and ' [label=' in b)} values>"}
 
 
 def _kind(node: Value, parameters: "frozenset | None" = None) -> str:
@@ -490,43 +436,3 @@ def pipe(graph: GraphLike, fmt: str, *, timeout: "float | None" = TIMEOUT,
     program = getattr(graph, "program", None) or (getattr(graph, "engine", None) or "dot",)
     return run([*program, f"-T{fmt}"], graph.source, timeout=timeout,
                what=what or f"a .{fmt} picture")
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then move it onto ``path``."""
-    directory = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _path_error(exc, path) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise _path_error(exc, path) from None
-        raise
-
-
-def _path_error(exc: OSError, path: Path) -> OSError:
-    """``exc`` naming ``path`` rather than the temporary file (``[Errno 13] ...: 'path'``)."""
-    if exc.errno is None or exc.strerror is None:
-        return exc
-    return type(exc)(exc.errno, exc.strerror, str(path))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _umask()
