@@ -321,8 +321,11 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
         body = " | ".join(fields)
         declare(node, f"v{i}", graphviz.nohtml("{ " + body + " }" if braces else body), attrs)
         if boxed:
+            inside = groups.box[node]                  # (pre-activation, activation or None)
             for p in groups.box_inputs(node):
-                edge(f"v{index[p]}", f"v{i}", {})
+                hot = any(isinstance(m, tuple) and m[0] is p and m[1] in inside for m in marked)
+                edge(f"v{index[p]}", f"v{i}",
+                     {"color": hot_colour, "penwidth": "2.5", "class": "hot"} if hot else {})
             continue
         parents = node.parents
         if not parents:

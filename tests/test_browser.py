@@ -177,3 +177,21 @@ def test_the_documentation_page_of_notebook_01_steps_in_a_browser(browser, tmp_p
           return [s.getBoundingClientRect().width, box.width];
         });""")
     assert widths and all(w <= box + 1 for w, box in widths)
+
+
+def test_without_scripts_the_page_still_shows_the_frame_as_an_image(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    from autograd_lite import Value, trace_backward
+    x = Value(2.0, label="x")
+    page = trace_backward(x * x + x).save(tmp_path / "steps.html", step=1)
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        browser.get(page.as_uri())
+        root = browser.find_element(By.CSS_SELECTOR, ".agl-stepper")
+        assert root.find_elements(By.CSS_SELECTOR, ".agl-controls") == []   # no script, no controls
+        img = root.find_element(By.CSS_SELECTOR, ".agl-frame img")
+        assert img.size["width"] > 100 and img.get_attribute("alt") == "the graph at step 1"
+        assert root.find_element(By.CSS_SELECTOR, ".agl-caption").text.startswith("Step 1 (of 0-3)")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})

@@ -399,3 +399,16 @@ def test_dot_dies_when_python_is_killed_outright(slow_dot):
             os.kill(int(child_pid), 9)                 # the fake dot's own child, orphaned
         except ProcessLookupError:
             pass
+
+
+def test_a_frame_of_a_collapsed_network_marks_the_edge_into_the_neuron():
+    model, x, loss = mlp_loss()
+    trace = trace_backward(loss)
+    index = {n: i for i, n in enumerate(trace.order)}
+    out = model.layers[2].neurons[0]
+    # the step where the output neuron's z (linear: z is its box) passes its gradient to a hidden unit
+    k = next(i for i, s in enumerate(trace) if out.w[0] in s.node.parents and s.parent.parents)
+    parent, node, _ = trace.edge(k)
+    frame = trace.frame(k, group="module", collapse=True)
+    hot = [line.split(" [")[0].strip() for line in frame.body if "class=hot" in line]
+    assert hot == [f"v{index[parent]} -> v{index[node]}"]
