@@ -118,18 +118,17 @@ def source_of(node: Value) -> tuple[str, tuple[str, ...]]:
     if op == "{}**":
         return f"_k_pow({_lit(c)}, {{p0}})", (f"({{out}} * {_lit(math.log(c))})",)
     n = len(prev)
-    if op == "sum":
-        rest = node.data - math.fsum(p.data for p in prev)
-        tail = f" + {_lit(rest)}" if rest else ""
-        return "(0.0 + " + " + ".join(f"{{p{i}}}" for i in range(n)) + tail + ")", ("1.0",) * n
+    if op == "sum":  # (numbers among the terms are not supported by this stand-in)
+        return "(0.0 + " + " + ".join(f"{{p{i}}}" for i in range(n)) + ")", ("1.0",) * n
     if op == "dot":
         if type(rule) is tuple:  # Values times constants (+ a Value bias)
             k = n - 1 if rule[-1] == 1.0 and len(rule) == n else n
             terms = " + ".join(f"{{p{i}}} * {_lit(rule[i])}" for i in range(k))
             bias = f" + {{p{n - 1}}}" if k == n - 1 else " + 0.0"
             return f"(({terms}){bias})", tuple(_lit(d) for d in rule)
-        half = n // 2
-        k = half
+        k = n // 2
+        if rule is not _v._dot_vv_rule(k, bool(n % 2)):
+            raise ValueError("dot() of Values mixed with numbers has no source form in this stand-in")
         terms = " + ".join(f"{{p{i}}} * {{p{i + k}}}" for i in range(k))
         bias = f" + {{p{n - 1}}}" if n % 2 else " + 0.0"
         ds = tuple(f"{{p{i + k}}}" for i in range(k)) + tuple(f"{{p{i}}}" for i in range(k))

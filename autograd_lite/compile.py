@@ -164,7 +164,7 @@ class _Plan:
         self.outputs = [index[v] for v in outputs]
         arg_pos: dict[int, int] = {}
         for j, v in enumerate(arg_values):
-            arg_pos.setdefault(id(v), j)
+            arg_pos.setdefault(v, j)
         self.arg_pos = arg_pos
         self.guards = guards
         cache: dict = {}
@@ -293,19 +293,17 @@ class _Writer:
         self.loop_r = -1
         self.cols: dict = {}
         self.loop_regions: list[list[int]] = []
+        self.where: dict[int, str] = {}  # a loop's node as code after the loop reads it
         self.loop_local: dict = {}
 
     def _outside(self, k: int) -> str:
         """How code after the loop names node k: a variable, or a sample's saved value."""
-        for i, reg in enumerate(self.loop_regions):
-            if k in reg:
-                return f"_S[{i}][{reg.index(k)}]"
-        return f"v{k}"
+        return self.where.get(k) or f"v{k}"
 
     def name(self, k: int, local: "dict[int, str] | None" = None) -> str:
         if local is not None and k in local:
             return local[k]
-        return f"v{k}"
+        return self._outside(k)
 
     def write(self, loop: "tuple | None") -> str:
         plan = self.plan
@@ -394,7 +392,8 @@ class _Writer:
         if k == self.loop_r:
             names = {f"p{i}": f"_r[{i}]" for i in range(len(plan.parents[k]))}
         elif local is None:
-            names = {f"p{i}": f"v{p}" for i, p in enumerate(plan.parents[k])}
+            where = self.where
+            names = {f"p{i}": where.get(p) or f"v{p}" for i, p in enumerate(plan.parents[k])}
         else:
             names = {f"p{i}": local.get(p) or f"v{p}" for i, p in enumerate(plan.parents[k])}
         names["out"] = f"v{k}" if local is None else local.get(k) or f"v{k}"
@@ -467,6 +466,7 @@ class _Writer:
         self.table = table
         self.loop_local = local
         self.loop_regions = regions
+        self.where = {k: f"_S[{i}][{pos}]" for i, reg in enumerate(regions) for pos, k in enumerate(reg)}
         order = plan.order
         leaf_pos = [i for i, k in enumerate(head) if not order[k]._prev]
         self.sample_leaves = [tuple(order[reg[i]] for i in leaf_pos) for reg in regions]
