@@ -6,7 +6,7 @@ it writes one Python function: the forward pass as one assignment per node
 (``v7 = (v3 * v5)``) and the backward pass as the chain rule written out in
 reverse topological order, ``g3 += v5 * g7`` for each edge, exactly the loop
 :func:`autograd_lite.backward` runs, with every expression taken from the
-operator registry (:func:`autograd_lite.ops.source_of`): no calculus is
+operator registry (``autograd_lite.ops.source_of``): no calculus is
 stated here.  Later calls run that code on the current data of the graph's
 leaves, with plain floats and no node objects.
 
@@ -339,7 +339,7 @@ class _Writer:
             if gs:
                 grads_in.append(f"{', '.join(f'g{k}' for k in gs)}, = map(_grad, _P)")
                 grads_out.append(f"for _p, _g in zip(_P, ({', '.join(f'g{k}' for k in gs)},)): _p.grad = _g")
-        body = [f"    {line}" for line in reads]
+        body = ["    # forward: the leaves' data, then one line per node"] + [f"    {line}" for line in reads]
         check: list[str] = []
         for k, node in enumerate(order):
             if k in in_region:
@@ -359,7 +359,7 @@ class _Writer:
             body.append(f"    if {self._finite(check)}: raise _Retrace")
         root = plan.index[plan.root]
         body.append(f"    _seed = yield ({', '.join(self._outside(k) for k in plan.outputs)},)")
-        body.append("    while True:")
+        body.append("    while True:  # backward(): one line per edge, in the order backward() walks")
         n_loss = plan.n_loss
         inner = [f"g{k} = 0.0" for k, n in enumerate(order[:n_loss]) if n._prev and k not in in_region and k != root]
         inner += grads_in
@@ -413,13 +413,13 @@ class _Writer:
         names = self._names(k, local, cols)
         for i, p in enumerate(self.plan.parents[k]):
             target = f"g{local[p]}" if local is not None and p in local else f"g{p}"
-            d = ds[i]
-            if d == "1.0":
+            d = _fill(ds[i], names)
+            if d == "1.0":  # 1.0 * g is g, exactly
                 out.append(f"{target} += {g}")
-            elif d == "-1.0":
+            elif d in ("-1.0", "(-1.0)"):  # t + -1.0 * g is t - g, exactly
                 out.append(f"{target} -= {g}")
             else:
-                out.append(f"{target} += {_fill(d, names)} * {g}")
+                out.append(f"{target} += {d} * {g}")
         return out
 
     def _guard(self, refs: tuple, local: "dict | None", col: "str | None" = None) -> str:

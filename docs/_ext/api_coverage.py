@@ -65,6 +65,8 @@ def modules_block(packages) -> str:
         exclude = ", ".join(names)
         for mod in public_submodules(pkg):
             options = "   :members:\n" + (f"   :exclude-members: {exclude}\n" if exclude else "")
+            if mod.rsplit(".", 1)[1] in names:  # a module shadowed by the function it defines
+                options += "   :no-index:\n"  # (autograd_lite.compile): one index entry, the function's
             parts.append(f"### `{mod}`\n\n```{{eval-rst}}\n.. automodule:: {mod}\n{options}```\n")
     return "\n".join(parts)
 
