@@ -304,19 +304,19 @@ def report(results: dict, mem: dict, names: list[str], skipped: dict[str, str]) 
     other = [w for w in results if w not in ("mlp_step", "chain_growth")]
     if other:
         cols = [n for n in names if any(n in results[w] for w in other)]
-        head = f"{'workload':<12}" + "".join(f"{n:>24}" for n in cols)
+        head = f"{'workload':<12}" + "".join(f"{n:>26}" for n in cols)
         lines += [head, "-" * len(head)]
         for w in other:
             cells = []
             for n in cols:
                 e = results[w].get(n, {})
                 if "error" in e:
-                    cells.append(f"{'fails: ' + e['error']:>24}")
+                    cells.append(f"{'fails: ' + e['error']:>26}")
                 elif "median" in e:
                     cell = f"{_fmt_time(e['median'])} ({e['per_op_ns']:,.0f} ns/op)"
-                    cells.append(f"{cell:>24}")
+                    cells.append(f"{cell:>26}")
                 else:
-                    cells.append(f"{'-':>24}")
+                    cells.append(f"{'-':>26}")
             lines.append(f"{w:<12}" + "".join(cells))
         growth = results.get("chain_growth")
         if growth:

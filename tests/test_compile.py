@@ -4,7 +4,6 @@ Every test runs a function eagerly and through compile() from the same
 leaves and compares the results and every leaf's gradient (1e-12 relative).
 """
 
-import importlib
 import math
 import random
 
@@ -16,7 +15,6 @@ import autograd_lite as al
 from autograd_lite import Value
 from nn import MLP, fit, hinge, l2_penalty, make_moons, mse
 
-compile_module = importlib.import_module("autograd_lite.compile")
 
 
 def close(a: float, b: float, tol: float = 1e-12) -> bool:
@@ -129,7 +127,6 @@ def test_other_outputs_come_back_with_their_data():
 # ------------------------------------------------------------------ operators
 def _operator_cases():
     """(name, f(*leaves), leaf data) for every operator the registry lists."""
-    ops = compile_module.FLOAT_NS  # noqa: F841 - the namespace the generated code runs in
     try:
         from autograd_lite.ops import FORMS
     except ImportError:
