@@ -8,6 +8,7 @@
 1.240883
 """
 
+from . import ops
 from .check import GradcheckError, gradcheck, numerical_grad
 from .compile import compile
 from .custom import op
@@ -15,14 +16,17 @@ from .expr import ExpressionError
 from .functional import derivative, grad, hessian, hvp, jacobian, jvp, value_and_grad
 from .graph import backward, gradients, no_grad, topological_order, zero_grad
 from .trace import trace_backward, trace_forward
-from .value import Value, cos, dot, exp, log, relu, sigmoid, sin, sqrt, sum, tanh
+from .ops import (acos, acosh, asin, asinh, atan, atan2, atanh, cbrt, clip, cos, cosh, digamma, dot, elu, erf,
+                  erfc, exp, exp2, expm1, gelu, hypot, leaky_relu, lgamma, log, log1p, log2, log10, maximum,
+                  minimum, polygamma, relu, sigmoid, silu, sin, sinh, softplus, sqrt, sum, tan, tanh)
+from .value import Value
 from .viz import draw_graph, render
 
 __version__ = "0.1.0"
 
 __all__ = [
     # the node and its operations
-    "Value", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos", "sum", "dot", "op",
+    "Value", "op", "ops", *ops.FUNCTIONS,
     # backprop
     "backward", "gradients", "no_grad", "topological_order", "zero_grad",
     # functional transformations

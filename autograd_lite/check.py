@@ -20,7 +20,7 @@ and is built to be hard to fool: it warns when a derivative is too small for
 the tolerance to tell a right rule from a wrong one (vacuity), checks that the
 backward pass repeats, scales with its seed and accumulates over reused nodes
 (hygiene), and reports an input within a few steps of a non-differentiable
-point of an operation on the path (a kink, from :func:`autograd_lite.value.kinks_of`)
+point of an operation on the path (a kink, from :func:`autograd_lite.ops.kinks_of_node`)
 as such instead of passing it or failing it.
 """
 
@@ -33,7 +33,8 @@ from typing import Callable, Literal, NamedTuple, Sequence, Union, overload
 
 from . import graph
 from ._check_report import GradcheckReport, HygieneCheck, Row
-from .value import Value, kinks_of
+from .ops import kinks_of_node
+from .value import Value
 
 __all__ = ["numerical_grad", "gradcheck", "assert_gradients_match", "Estimate",
            "GradcheckReport", "GradcheckError", "GradcheckWarning", "Row", "HygieneCheck",
@@ -225,7 +226,7 @@ def _kind(node: Value) -> str:
 def _kinks_close_to(order: list[Value], far: float) -> str:
     """' (relu at 0, ...)' for the kinks whose input is within ``far`` of them (assuming a slope ~1)."""
     close = [f"{node.op} at {kink:g}" for node in order if len(node.parents) == 1
-             for kink in kinks_of(node._op, node._c) if abs(node.parents[0].data - kink) <= far]
+             for kink in kinks_of_node(node) if abs(node.parents[0].data - kink) <= far]
     return f" ({', '.join(dict.fromkeys(close))})" if close else ""
 
 
@@ -245,7 +246,7 @@ def _kink_note(f: Callable, order: list[Value], point: list[float], i: int, h: f
     for k, node in enumerate(order):
         if len(node.parents) != 1:
             continue
-        points = kinks_of(node._op, node._c)
+        points = kinks_of_node(node)
         if not points:
             continue
         a = node.parents[0].data
@@ -284,22 +285,30 @@ def _second_order_rows(f, point, steps, labels, notes, atol, rtol) -> list[Row]:
     """d2f/dx_i dx_j: gradients of gradients against central differences of the gradient."""
     xs = [Value(p) for p in point]
     first = graph.gradients(f(*xs), xs, create_graph=True)
+    columns: dict[int, "list[Estimate] | str"] = {}   # d(gradient)/dx_j, computed once per j
+
+    def column(j: int) -> "list[Estimate] | str":
+        if j not in columns:
+            try:
+                columns[j] = _richardson(lambda p: _gradient_at(f, p), point, j, steps[j])
+            except _UNDEFINED as e:
+                columns[j] = f"near a non-differentiable point: f is not defined within a step ({e})"
+        return columns[j]
+
     rows = []
     for i, g in enumerate(first):
         hess = graph.gradients(g, xs) if isinstance(g, Value) else [0.0] * len(xs)
-        for j, h in enumerate(steps):
+        for j in range(len(steps)):
             name = f"d2f/d{labels[i]}d{labels[j]}"
             at = f"{labels[j]}={point[j]:.6g}"
             if notes[j]:
                 rows.append(_row(name, at, float(hess[j]), None, atol, rtol, 2, notes[j]))
                 continue
-            try:
-                est = _richardson(lambda p: _gradient_at(f, p), point, j, h)[i]
-            except _UNDEFINED as e:
-                rows.append(_row(name, at, float(hess[j]), None, atol, rtol, 2,
-                                 f"near a non-differentiable point: f is not defined within a step ({e})"))
+            estimates = column(j)
+            if isinstance(estimates, str):
+                rows.append(_row(name, at, float(hess[j]), None, atol, rtol, 2, estimates))
                 continue
-            rows.append(_row(name, at, float(hess[j]), est, atol, rtol, 2))
+            rows.append(_row(name, at, float(hess[j]), estimates[i], atol, rtol, 2))
     return rows
 
 

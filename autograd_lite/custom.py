@@ -13,38 +13,48 @@ into an operator that works like the built-in ones:
   Written with engine operations (``+ - * / **``, ``exp``, ``sigmoid``, ...)
   it also works on Values, so higher derivatives (``create_graph=True``,
   ``grad(grad(f))``) work too.
-* ``kinks`` (inputs where the operator is not differentiable) are registered in
-  :data:`autograd_lite.value.KINKS` under its name; a ``domain`` predicate turns
+* ``kinks`` (inputs where the operator is not differentiable) are kept in its
+  record, where gradcheck finds them; a ``domain`` predicate turns
   bad input into a ``ValueError`` at the forward call, naming the operator and
   the value.
 
 >>> import math
->>> from autograd_lite import Value, sigmoid
->>> @op(lambda out, x: (sigmoid(x),))          # d/dx log(1 + e^x) = sigmoid(x)
-... def softplus(x):
-...     "log(1 + e^x), computed without overflow."
-...     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
->>> x = Value(0.0)
->>> y = softplus(x)
+>>> from autograd_lite import Value, tanh
+>>> @op(lambda out, x: (tanh(x),))             # d/dx log(cosh x) = tanh(x)
+... def logcosh(x):
+...     "log(cosh x), computed without overflow."
+...     return abs(x) + math.log1p(math.exp(-2.0 * abs(x))) - math.log(2.0)
+>>> x = Value(0.5)
+>>> y = logcosh(x)
 >>> y.op, round(y.data, 6)
-('softplus', 0.693147)
->>> y.backward(); x.grad
-0.5
+('logcosh', 0.120115)
+>>> y.backward(); round(x.grad, 6)
+0.462117
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from numbers import Real
 from typing import Any, Callable, Iterable, Optional
 
-from .value import KINKS, Rule, Value, _as_float, _fmt, _node
+from .ops import REGISTRY, Op
+from .value import Rule, Value, _as_float, _fmt, _node
 
-#: Names of the built-in operators: a custom operator may not take one.
-_BUILTIN = frozenset({"+", "-", "*", "/", "**", "neg", "abs", "exp", "log", "sqrt", "tanh",
-                      "sigmoid", "relu", "sin", "cos", "sum", "dot", "id"})
-_CUSTOM: set[str] = set()  # names registered by op()
+
+def reserved_names() -> frozenset[str]:
+    """The names a custom operator may not take: every registered operator's name,
+    function and label (``"tan"``, ``"+"``, ``"**"``...), and ``"id"``."""
+    names = {"id"}
+    for rec in REGISTRY.values():
+        names.update(n for n in (rec.name, rec.function, rec.method, rec.label) if n)
+    return frozenset(n for n in names if "{" not in n)
+
+
+#: Records of the operators made by op(), by name (a redefinition replaces the record).
+CUSTOM: dict[str, Op] = {}
 
 
 def _checked(rule: Rule, name: str) -> Rule:
@@ -87,14 +97,15 @@ def op(rule: Rule, *, name: Optional[str] = None, kinks: Iterable[float] = (),
 
     ``name`` defaults to the function's name; it may not be a built-in
     operator's.  ``kinks`` are the inputs where the operator is not
-    differentiable (registered in ``KINKS[name]``).  ``domain(*floats)`` returns
+    differentiable (kept in its record for gradcheck).  ``domain(*floats)`` returns
     whether the inputs are valid; when it is False the call raises
     ``ValueError`` naming the operator, the values and ``domain_text``.
     Errors raised by the forward function itself (``ValueError``,
     ``ZeroDivisionError``, ``OverflowError``) are re-raised with the operator's
     name and operands; a non-finite result is an ``OverflowError``.
 
-    The operator has attributes ``name``, ``forward``, ``rule`` and ``kinks``.
+    The operator has attributes ``name``, ``forward``, ``rule``, ``kinks`` and
+    ``record`` (its :class:`~autograd_lite.ops.Op`).
 
     >>> from autograd_lite import Value, log
     >>> @op(lambda out, x: (1.0 / x,), domain=lambda x: x > 0, domain_text="input must be > 0")
@@ -117,14 +128,13 @@ def op(rule: Rule, *, name: Optional[str] = None, kinks: Iterable[float] = (),
         opname = name if name is not None else getattr(forward, "__name__", "")
         if not isinstance(opname, str) or not opname or opname == "<lambda>":
             raise ValueError(f"op() needs a name for the operator, got {opname!r}: pass name=...")
-        if opname in _BUILTIN:
+        if opname in reserved_names():
             raise ValueError(f"op(): {opname!r} is a built-in operator; choose another name")
-        if kink_points:
-            KINKS[opname] = kink_points
-        elif opname in _CUSTOM:
-            KINKS.pop(opname, None)  # a redefinition without kinks drops the old ones
-        _CUSTOM.add(opname)
         checked = _checked(rule, opname)
+        rec = Op(opname, len(inspect.signature(forward).parameters) if _simple(forward) else 0, forward, (),
+                 getattr(forward, "__doc__", None) or opname, label=opname, kinks=kink_points)
+        rec.rule = checked
+        CUSTOM[opname] = rec
 
         def apply(*args: Any) -> Any:
             if not args:
@@ -143,14 +153,24 @@ def op(rule: Rule, *, name: Optional[str] = None, kinks: Iterable[float] = (),
                 return out
             parents = tuple(args[i] for i in positions)
             if len(positions) == len(args):
-                return _node(out, parents, checked, opname)
+                return _node(out, parents, checked, rec)
             template = tuple(None if isinstance(a, Value) else x for a, x in zip(args, xs))
-            return _node(out, parents, _with_constants(checked, template, positions), opname)
+            return _node(out, parents, _with_constants(checked, template, positions), rec)
 
         functools.update_wrapper(apply, forward)
         apply.name, apply.forward, apply.rule, apply.kinks = opname, forward, rule, kink_points
+        apply.record = rec
         return apply
     return decorate
+
+
+def _simple(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` has a signature of plain positional parameters (its arity is known)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
 
 
 def _as_result(out: Any, opname: str, xs: list[float]) -> float:
@@ -159,6 +179,8 @@ def _as_result(out: Any, opname: str, xs: list[float]) -> float:
         raise TypeError(f"the forward function of {opname} must return a number, "
                         f"got {type(out).__name__}")
     f = float(out)
+    if f != f:
+        raise ValueError(f"{opname} of ({_operands(xs)}) is not a number: the result is nan")
     if not math.isfinite(f):
         raise OverflowError(f"{opname} of ({_operands(xs)}) overflows: the result {f} is not a finite float")
     return f

@@ -7,8 +7,9 @@ Python's :mod:`ast` module and checks every node against a whitelist:
   ``10**10**10`` is an ``OverflowError`` of the engine, never a huge integer;
 * variable names (``x``, ``w1``);
 * the binary operators ``+ - * / **``, unary ``-`` and ``+`` and parentheses;
-* calls with one argument to the engine's functions ``exp log sqrt tanh
-  sigmoid relu sin cos`` and to ``abs``.
+* calls of the module function of every registered operator (``exp``,
+  ``tan``, ``atan2(y, x)``, ``clip(x, -1, 1)``... see :data:`FUNCTIONS`), with
+  as many arguments as it takes, and of ``abs``.
 
 Anything else -- attributes, subscripts, lambdas, comparisons, keywords,
 unknown functions, strings -- is refused.  The text is never handed to
@@ -36,29 +37,41 @@ with the engine's message; the original exception is its ``__cause__``.
 >>> parse("__import__('os')")
 Traceback (most recent call last):
     ...
-autograd_lite.expr.ExpressionError: unknown function '__import__' in "__import__('os')" (known: abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh)
+autograd_lite.expr.ExpressionError: unknown function '__import__' in "__import__('os')" (known: abs, acos, ...)
 """
 
 from __future__ import annotations
 
 import ast
+import inspect
 import math
 import operator
 import warnings
 from typing import Callable, Mapping, Union
 
-from . import value as _v
-from .value import Value
+from . import ops as _ops
+from .value import Value, _as_float
 
 #: Longest expression text accepted, in characters.
 MAX_LENGTH = 10_000
 
-#: The functions an expression may call, each with exactly one argument.
+#: The functions an expression may call: every registered operator's module function, and abs.
 FUNCTIONS: dict[str, Callable] = {
-    "exp": _v.exp, "log": _v.log, "sqrt": _v.sqrt, "tanh": _v.tanh,
-    "sigmoid": _v.sigmoid, "relu": _v.relu, "sin": _v.sin, "cos": _v.cos,
+    **{name: fn for name, fn in _ops.FUNCTIONS.items() if _ops.REGISTRY[name].arity != _ops.VARIADIC},
     "abs": abs,
 }
+
+
+def _arity(fn: Callable) -> tuple[int, int]:
+    """The least and the most positional arguments ``fn`` takes."""
+    if fn is abs:
+        return 1, 1
+    params = inspect.signature(fn).parameters.values()
+    return (sum(p.default is p.empty for p in params), len(params))
+
+
+#: How many arguments each function takes: (least, most).
+ARITY: dict[str, tuple[int, int]] = {name: _arity(fn) for name, fn in FUNCTIONS.items()}
 
 _BINARY: dict[type, tuple[str, Callable]] = {
     ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub),
@@ -142,9 +155,12 @@ class Expression:
                     push(arg)
                 elif kind == "var":
                     v = env[arg]
-                    push(v if isinstance(v, Value) else _v._as_float(v, f"variable {arg!r}"))
+                    push(v if isinstance(v, Value) else _as_float(v, f"variable {arg!r}"))
                 elif kind == "call":
-                    push(FUNCTIONS[arg](pop()))
+                    name, n = arg
+                    args = stack[len(stack) - n:]
+                    del stack[len(stack) - n:]
+                    push(FUNCTIONS[name](*args))
                 elif kind == "unary":
                     push(_UNARY[arg][1](pop()))
                 else:  # "binary"
@@ -240,10 +256,11 @@ def _compile(text: str, root: ast.expr) -> Expression:
                 stack += [(node, True), (node.operand, False)]
         elif isinstance(node, ast.Call):
             if children_done:
-                program.append(("call", node.func.id))  # type: ignore[attr-defined]
+                program.append(("call", (node.func.id, len(node.args))))  # type: ignore[attr-defined]
             else:
                 _check_call(text, node)
-                stack += [(node, True), (node.args[0], False)]
+                stack.append((node, True))
+                stack += [(a, False) for a in reversed(node.args)]
         else:
             raise _refuse(text, node, _WHAT.get(type(node), type(node).__name__))
     # postfix order lists the leaves left to right: first appearance in the text
@@ -278,10 +295,13 @@ def _check_call(text: str, node: ast.Call) -> None:
         known = ", ".join(sorted(FUNCTIONS))
         raise ExpressionError(
             f"unknown function {func.id!r} in {_show(text)} (known: {known})")
-    if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-        n = len(node.args) + len(node.keywords)
+    least, most = ARITY[func.id]
+    n = len(node.args) + len(node.keywords)
+    if node.keywords or not least <= n <= most or any(isinstance(a, ast.Starred) for a in node.args):
         extra = (" (keywords are not allowed)" if node.keywords else
                  " (*args are not allowed)" if any(isinstance(a, ast.Starred) for a in node.args)
                  else "")
-        raise ExpressionError(
-            f"{func.id}() takes exactly one argument, got {n}{extra} in {_show(text)}")
+        words = {1: "one", 2: "two", 3: "three"}
+        takes = (f"exactly {words[least]} argument{'s' if least > 1 else ''}" if least == most
+                 else f"{words[least]} or {words[most]} arguments")
+        raise ExpressionError(f"{func.id}() takes {takes}, got {n}{extra} in {_show(text)}")

@@ -42,35 +42,36 @@ from __future__ import annotations
 import functools
 import math
 from contextlib import contextmanager
+from contextvars import ContextVar
 from numbers import Real
 from typing import Any, Callable, Iterable, Iterator, Sequence, Union
 
 from .graph import Grad, forward_sweep, reverse_sweep, topological_order
-from .value import Value, _as_float, _const_rule, _node, _set_grad_enabled
+from .ops.arithmetic import IDENTITY
+from .value import Value, _as_float, _grad_mode, _node
 
 #: Which positional arguments to differentiate: one index, several, or all (None).
 Argnums = Union[int, Sequence[int], None]
 Scalar = Union[float, Value]
 
-_depth = 0  # how many transformations are running their function right now
+#: How many transformations are running their function right now, in this thread or task.
+_depth: ContextVar[int] = ContextVar("autograd_lite_transform_depth", default=0)
 
 
 @contextmanager
 def _transforming() -> Iterator[None]:
     """Record the graph (even under no_grad) while a transformation runs ``f``."""
-    global _depth
-    _depth += 1
-    old = _set_grad_enabled(True)
+    token = _depth.set(_depth.get() + 1)
     try:
-        yield
+        with _grad_mode(True):
+            yield
     finally:
-        _set_grad_enabled(old)
-        _depth -= 1
+        _depth.reset(token)
 
 
 def _nested(values: Iterable[Any]) -> bool:
     """Whether results must stay differentiable (Values in, or inside a transformation)."""
-    return _depth > 0 or any(isinstance(v, Value) for v in values)
+    return _depth.get() > 0 or any(isinstance(v, Value) for v in values)
 
 
 def _check_f(f: Any, name: str) -> None:
@@ -116,7 +117,7 @@ def _inputs(name: str, args: Sequence[Any], idx: Iterable[int]) -> tuple[list, l
     for i in idx:
         a = args[i]
         if isinstance(a, Value):
-            x = _node(a.data, a, _const_rule(1.0), "id")
+            x = _node(a.data, a, IDENTITY.rule, IDENTITY)
             x.label = a.label
         else:
             x = Value(_as_float(a, f"{name}() argument {i}"))

@@ -13,34 +13,30 @@ the step-by-step trace all run it.
 
 from __future__ import annotations
 
-import gc
+import math
+import threading
+from numbers import Real
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Iterable, Iterator, Union
+from operator import attrgetter
+from typing import Union
 
-from .value import Number, Value, _as_tuple, _get_data, _local_grads, _set_grad_enabled
+from .value import Number, Value, _as_float, _as_tuple, _data, _get_d, _grad_mode, _local_grads
 
 Grad = Union[float, Value]
 #: One edge of the backward pass, as recorded by :func:`reverse_sweep`:
 #: (node, parent, local derivative, upstream grad, contribution, parent's grad after).
 Step = tuple
 
+#: Held by every walk that uses the ``.grad`` fields of a graph (backward,
+#: gradients, reverse_sweep): walks in several threads never see each
+#: other's partial sums, and under the GIL this costs no parallelism.
+_WALK_LOCK = threading.RLock()
+_get_t = attrgetter("_t")
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a graph walk.
 
-    The walks make no reference cycles, but their many small allocations would
-    trigger collections that traverse the whole (large) graph again and again,
-    making long graphs slower per node than short ones.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+class StaleGraphError(RuntimeError):
+    """A node's data was changed after a result that depends on it was computed."""
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -55,80 +51,140 @@ def topological_order(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order() needs a Value, got {type(root).__name__}")
-    with _gc_paused():
-        order: list[Value] = []
-        seen: set[Value] = set()
-        stack: list = [root]
-        push, pop, add, emit = stack.append, stack.pop, seen.add, order.append
-        while stack:
-            node = pop()
-            if node is None:
-                emit(pop())
-            elif node not in seen:
-                add(node)
-                push(node)
-                push(None)
-                prev = node._prev
-                if type(prev) is tuple:
-                    for p in reversed(prev):
-                        if p not in seen:
-                            push(p)
-                elif prev not in seen:
-                    push(prev)
+    order: list[Value] = []
+    seen: set[Value] = set()
+    stack: list = [root]
+    push, pop, add, emit = stack.append, stack.pop, seen.add, order.append
+    while stack:
+        node = pop()
+        if node is None:
+            emit(pop())
+        elif node not in seen:
+            add(node)
+            push(node)
+            push(None)
+            prev = node._prev
+            if prev is None:
+                continue
+            if type(prev) is tuple:
+                for p in reversed(prev):
+                    if p not in seen:
+                        push(p)
+            elif prev not in seen:
+                push(prev)
     return order
 
 
-def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step] | None") -> None:
-    """THE chain-rule loop, run in the ``.grad`` fields of ``order`` (root last).
+def _check_fresh(order: list[Value]) -> None:
+    """Refuse a graph in which some node's data was written after the root was computed."""
+    root_t = order[-1]._t
+    if max(map(_get_t, order)) > root_t:
+        node = next(n for n in order if n._t > root_t)
+        name = repr(node.label) if node.label is not None else f"a node (data {node._d!r})"
+        raise StaleGraphError(
+            f"backward(): the data of {name} was changed after the result was computed, so the "
+            "gradient would be right at neither point; compute the result again after changing data")
+
+
+def _contribution(d: Grad, g: Grad, create_graph: bool) -> "Grad | None":
+    """THE contribution rule: ``d * g``, or None (nothing) when either is exactly zero.
+
+    An exact-zero local derivative or upstream gradient contributes nothing, so a
+    dead branch never turns a gradient into NaN (a relu at rest feeding sqrt
+    gives 0, not 0 * inf).  With ``create_graph`` a zero-valued Value times a
+    finite number is still recorded: its value is 0 but its derivative may not be.
+    """
+    dd, gd = _data(d), _data(g)
+    if dd == 0.0 or gd == 0.0:
+        if create_graph and (type(d) is Value or type(g) is Value) and math.isfinite(dd) \
+                and math.isfinite(gd):
+            return d * g
+        return None
+    return d * g
+
+
+def _reference_sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step] | None") -> None:
+    """The chain rule, the plain reference loop, in the ``.grad`` fields of ``order`` (root last).
 
     Intermediate nodes start from 0 and leaves keep what they hold (so they
     accumulate); then, in reverse topological order, every node passes its
-    gradient to each parent: ``parent.grad += d(node)/d(parent) * node.grad``.
-    When a node is reached, every node that uses it has been processed, so its
-    gradient is complete.  A node whose gradient is exactly 0 passes back
-    nothing: its contributions are 0 even where a local derivative is infinite
-    (``sqrt`` at 0), so a dead branch never turns a gradient into NaN.
+    gradient to each parent, ``parent.grad += d(node)/d(parent) * node.grad``
+    (:func:`_contribution`).  When a node is reached, every node that uses it
+    has been processed, so its gradient is complete.
     """
     for node in order:
-        if node._prev:
+        if node._prev is not None:
             node.grad = 0.0
     root = order[-1]
-    root.grad = seed if root._prev else root.grad + seed
+    root.grad = seed if root._prev is not None else root.grad + seed
     for node in reversed(order):
-        prev = node._prev
-        if not prev:
+        if node._prev is None:
             continue
         g = node.grad
-        if create_graph:
-            ds = _local_grads(node, True)
-            for p, d in zip(_as_tuple(prev), ds):
-                c = d * g
+        for p, d in zip(node.parents, _local_grads(node, create_graph)):
+            c = _contribution(d, g, create_graph)
+            if c is not None:
                 old = p.grad
                 p.grad = c if type(old) is float and old == 0.0 else old + c
-                if steps is not None:
-                    steps.append((node, p, d, g, c, p.grad))
-        elif steps is None:
-            if g == 0.0:
-                continue  # nothing to pass back (and 0 * inf never makes a NaN)
-            # _local_grads(node, False) written out: no tuple for a one-parent node
-            rule = node._rule
-            if type(prev) is tuple:
-                if type(rule) is tuple:
-                    ds = rule
-                elif len(prev) == 2:  # a * b, a / b, a ** b: no argument unpacking
-                    ds = rule(node.data, prev[0].data, prev[1].data)
-                else:
-                    ds = rule(node.data, *map(_get_data, prev))
-                for p, d in zip(prev, ds):
+            if steps is not None:
+                steps.append((node, p, d, g, 0.0 if c is None else c, p.grad))
+
+
+def _fast_sweep(order: list[Value], seed: float) -> None:
+    """:func:`_reference_sweep` for plain ``backward()`` (floats, no steps), written out for speed.
+
+    The same contribution rule: nothing passes from a node whose gradient is
+    exactly 0, nor through a local derivative that is exactly 0.
+    """
+    for node in order:
+        if node._prev is not None:
+            node.grad = 0.0
+    root = order[-1]
+    root.grad = seed if root._prev is not None else root.grad + seed
+    for node in reversed(order):
+        prev = node._prev
+        if prev is None:
+            continue
+        g = node.grad
+        if g == 0.0:
+            continue
+        rule = node._rule
+        if type(prev) is tuple:
+            if type(rule) is tuple:
+                ds = rule
+            elif len(prev) == 2:  # a * b, a / b, a ** b: no argument unpacking
+                ds = rule(node._d, prev[0]._d, prev[1]._d)
+            else:
+                ds = rule(node._d, *map(_get_d, prev))
+            for p, d in zip(prev, ds):
+                if d:
                     p.grad += d * g
-            else:  # one parent: the rule is its derivative, or gives it
-                prev.grad += (rule if type(rule) is float else rule(node.data, prev.data)) * g
+        else:  # one parent: the rule is its derivative, or gives it
+            d = rule if type(rule) is float else rule(node._d, prev._d, node._c)
+            if d:
+                prev.grad += d * g
+
+
+def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step] | None") -> None:
+    """Run the chain rule over ``order`` in the ``.grad`` fields, all or nothing.
+
+    The caller holds :data:`_WALK_LOCK`.  If anything raises (a stale graph, a
+    rule of a custom operator), every ``.grad`` in ``order`` is restored.
+    """
+    _check_fresh(order)
+    saved = list(map(_get_grad, order))
+    try:
+        if create_graph or steps is not None or type(seed) is not float:
+            _reference_sweep(order, seed, create_graph, steps)
         else:
-            ds = _local_grads(node, False)
-            for p, d in zip(_as_tuple(prev), ds):
-                c = d * g if g != 0.0 else 0.0
-                p.grad += c
-                steps.append((node, p, d, g, c, p.grad))
+            _fast_sweep(order, seed)
+    except BaseException:
+        for node, g in zip(order, saved):
+            node.grad = g
+        raise
+
+
+_get_grad = attrgetter("grad")
 
 
 def reverse_sweep(order: list[Value], seed: Grad = 1.0, *, create_graph: bool = False,
@@ -149,16 +205,16 @@ def reverse_sweep(order: list[Value], seed: Grad = 1.0, *, create_graph: bool = 
     touched = dict.fromkeys(order)
     for node in order:
         touched.update(dict.fromkeys(_as_tuple(node._prev)))
-    saved = [(node, node.grad) for node in touched]
-    try:
-        for node in touched:
-            node.grad = 0.0
-        with _gc_paused():
+    with _WALK_LOCK:
+        saved = [(node, node.grad) for node in touched]
+        try:
+            for node in touched:
+                node.grad = 0.0
             _sweep(order, seed, create_graph, steps)
-        return {node: node.grad for node in touched}
-    finally:
-        for node, g in saved:
-            node.grad = g
+            return {node: node.grad for node in touched}
+        finally:
+            for node, g in saved:
+                node.grad = g
 
 
 def forward_sweep(order: list[Value], tangents: dict[Value, Grad], *, create_graph: bool = False,
@@ -194,15 +250,16 @@ def forward_sweep(order: list[Value], tangents: dict[Value, Grad], *, create_gra
         if all(t is None for t in ts):
             continue
         ds = _local_grads(node, create_graph)
-        total = None
+        total: "Grad | None" = None
         for p, d, t in zip(prev, ds, ts):
             if t is None:
                 continue
-            c = d * t
-            total = c if total is None else total + c
+            c = _contribution(d, t, create_graph)  # the same rule as the reverse sweep
+            if c is not None:
+                total = c if total is None else total + c
             if steps is not None:
-                steps.append((node, p, d, t, c, total))
-        tans[node] = total
+                steps.append((node, p, d, t, 0.0 if c is None else c, 0.0 if total is None else total))
+        tans[node] = 0.0 if total is None else total
     return tans
 
 
@@ -219,11 +276,11 @@ def backward(root: Value, grad: Number = 1.0, *, create_graph: bool = False) -> 
     With ``create_graph=True`` the gradients are Values with a graph of their
     own, so they can be differentiated again (second derivatives).
     """
-    if not isinstance(grad, (int, float, Value)) or isinstance(grad, bool):
+    if isinstance(grad, bool) or not isinstance(grad, (Real, Value)):
         raise TypeError(f"backward() seed must be a number, got {type(grad).__name__}")
-    seed: Grad = grad if isinstance(grad, Value) else float(grad)
+    seed: Grad = grad if isinstance(grad, Value) else _as_float(grad, "backward() seed")
     order = topological_order(root)
-    with _gc_paused():
+    with _WALK_LOCK:
         _sweep(order, seed, create_graph, None)
 
 
@@ -232,11 +289,12 @@ def store_gradients(grads: dict[Value, Grad]) -> None:
 
     Leaves accumulate (``grad += g``); intermediate nodes are overwritten.
     """
-    for node, g in grads.items():
-        if node._prev:
-            node.grad = g
-        else:
-            node.grad += g
+    with _WALK_LOCK:
+        for node, g in grads.items():
+            if node._prev is not None:
+                node.grad = g
+            else:
+                node.grad += g
 
 
 def gradients(root: Value, wrt: Iterable[Value], grad: Number = 1.0, *,
@@ -272,8 +330,5 @@ def no_grad() -> Iterator[None]:
     >>> y.parents
     ()
     """
-    old = _set_grad_enabled(False)
-    try:
+    with _grad_mode(False):
         yield
-    finally:
-        _set_grad_enabled(old)

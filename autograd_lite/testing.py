@@ -30,11 +30,15 @@ except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError("autograd_lite.testing needs hypothesis: pip install 'autograd-lite[testing]'") from e
 
 from .check import assert_gradients_match
-from .operator_table import OPERATORS, Domain, Operator
+from .ops.registry import FORMS, REGISTRY, Domain, Operator
 from .value import Value
 
 __all__ = ["values", "expressions", "Expression", "assert_gradients_match", "OPERATORS", "Operator", "Domain",
            "LIMIT", "Node"]
+
+#: Every expression form of every registered operator, by name: what :func:`expressions` draws
+#: (``"dot_bias"``, ``"pow_frac"``... are further forms of ``dot`` and ``pow_const``).
+OPERATORS: dict[str, Operator] = FORMS
 
 #: Every node of a drawn expression stays within [-LIMIT, LIMIT] at its point (larger ones are scaled).
 LIMIT = 10.0
@@ -181,15 +185,26 @@ def _shifted(node: Any, v: float, s: float) -> tuple[Any, float]:
     return _Apply(OPERATORS["add_const"], (node,), s), v + s
 
 
-def _fit(node: Any, v: float, domain: Domain) -> tuple[Any, float]:
-    """The operand moved inside ``domain``: scaled into its bound, shifted up or away from points."""
+def _fit(node: Any, v: float, domain: Domain, avoid: tuple[float, ...] = ()) -> tuple[Any, float]:
+    """The operand moved inside ``domain``: scaled into its bound, shifted up or away from points.
+
+    ``avoid``: more points to stay ``domain.margin`` away from (the kinks of an
+    operator with the drawn constant).
+    """
     if domain.bound is not None and abs(v) > domain.bound:
         node, v = _scaled(node, v, domain.bound)
+    if domain.inside and abs(v) > 1.0 - domain.margin:
+        node, v = _scaled(node, v, 1.0 - domain.margin)
     if domain.positive and v < domain.margin:
         node, v = _shifted(node, v, float(math.ceil(domain.margin - v)))
-    for p in domain.avoid:
-        if abs(v - p) < domain.margin:
-            node, v = _shifted(node, v, 2.0 * domain.margin)
+    points = sorted(set(domain.avoid) | set(avoid))
+    for _ in range(len(points) + 1):  # a shift away from one point may come close to another
+        close = [p for p in points if abs(v - p) < domain.margin]
+        if not close:
+            break
+        node, v = _shifted(node, v, 2.0 * domain.margin)
+    if domain.inside and abs(v) > 1.0 - domain.margin:  # a shift may leave (-1, 1): scale back
+        node, v = _scaled(node, v, 1.0 - domain.margin)
     return node, v
 
 
@@ -203,9 +218,12 @@ def _draw_node(draw: Any, ops: tuple, point: tuple, depth: int, max_depth: int) 
         return _limited(_Var(i), point[i])
     op = draw(st.sampled_from(ops))
     c = draw(st.sampled_from(op.constants)) if op.constants else None
+    kinks = op.kinks_for(c)
     args, vals = [], []
     for domain in op.domain:
-        node, v = _fit(*_draw_node(draw, ops, point, depth + 1, max_depth), domain)
+        node, v = _fit(*_draw_node(draw, ops, point, depth + 1, max_depth), domain, kinks)
+        if op.apart and vals and abs(v - vals[0]) < domain.margin:  # away from the kink a == b
+            node, v = _shifted(node, v, 2.0 * domain.margin)
         args.append(node)
         vals.append(v)
     return _limited(_Apply(op, tuple(args), c), float(op(*vals, c=c)))
@@ -223,8 +241,9 @@ def expressions(n_vars: int = 2, ops: "Iterable[str | Operator] | None" = None, 
                 min_value: float = -3.0, max_value: float = 3.0) -> st.SearchStrategy[Expression]:
     """Random :class:`Expression` s of ``n_vars`` variables, each with a point in its domain.
 
-    ``ops``: names from :data:`OPERATORS` (or :class:`Operator` objects); all
-    by default.  The outermost operation is always one of them and operations
+    ``ops``: names of forms from :data:`OPERATORS` (every registered operator
+    has a form of its own name; ``"dot_bias"`` is one of several forms of
+    ``dot``) or :class:`Operator` objects; all by default.  The outermost operation is always one of them and operations
     nest at most ``max_depth`` deep; the point's coordinates are drawn from
     ``values(min_value, max_value)``.  An operand outside its operator's
     domain (or too close to a kink) is shifted (``log(x0 + 1.0)``), one too
@@ -245,9 +264,12 @@ def expressions(n_vars: int = 2, ops: "Iterable[str | Operator] | None" = None, 
         raise ValueError(f"expressions(): n_vars must be an int >= 1, got {n_vars!r}")
     if not (isinstance(max_depth, int) and max_depth >= 1):
         raise ValueError(f"expressions(): max_depth must be an int >= 1, got {max_depth!r}")
-    chosen = []
+    chosen: list[Operator] = []
     for op in (OPERATORS.values() if ops is None else ops):
         if isinstance(op, str):
+            if op not in OPERATORS and op in REGISTRY:
+                chosen += REGISTRY[op].forms  # every form of the operator
+                continue
             if op not in OPERATORS:
                 raise ValueError(f"expressions(): unknown operator {op!r}; known: {', '.join(OPERATORS)}")
             op = OPERATORS[op]

@@ -78,7 +78,7 @@ class GraphvizNotFoundError(GraphvizError):
 
 
 def _kind(node: Value) -> str:
-    if node._prev:
+    if node.parents:
         return "intermediate"
     return "parameter" if node.label is not None else "leaf"
 
@@ -222,7 +222,7 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
         if node in marked:
             attrs.update(color=_HIGHLIGHT, penwidth="3")
         dot.node(f"v{i}", graphviz.nohtml("{ " + body + " }" if braces else body), **attrs)
-        if node._prev:
+        if node.parents:
             dot.node(f"op{i}", graphviz.escape(node.op or "?"), shape="ellipse", style="filled",
                      fillcolor="#eeeeee", fontsize="10", height="0.3", margin="0.03,0.02")
             for j, p in enumerate(node.parents):

@@ -56,6 +56,7 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 120
 nb_merge_streams = True
+nb_render_markdown_format = "myst"  # Markdown outputs (the operator table) are parsed as MyST: tables work
 
 notebook_pages_source = str(ROOT / "notebooks")
 

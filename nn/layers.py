@@ -31,6 +31,7 @@ from numbers import Real
 from typing import Callable, Sequence, Union
 
 from autograd_lite import Value, dot
+from autograd_lite.ops.fused import dot_trusted
 
 from .module import Module
 
@@ -118,9 +119,12 @@ class Neuron(Module):
         """phi(w . x + b) for one input vector ``x`` (numbers or Values)."""
         return self._forward(_inputs(x, self._nin, "Neuron"))
 
-    def _forward(self, x: list) -> Value:
+    def _forward(self, x: list, values: "bool | None" = None) -> Value:
+        """phi(w . x + b) for checked inputs; ``values``: x is all Values (True), all floats (False)."""
         b = self.b
-        return self._phi(dot(self.w, x, bias=0.0 if b is None else b))
+        if values is None:
+            return self._phi(dot(self.w, x, bias=0.0 if b is None else b))
+        return self._phi(dot_trusted(self.w, x, b, 0.0, values))
 
     def __repr__(self) -> str:
         bias = "" if self.b is not None else ", bias=False"
@@ -151,7 +155,9 @@ class Layer(Module):
         return self._forward(_inputs(x, self._nin, "Layer"))
 
     def _forward(self, x: list) -> list[Value]:
-        return [n._forward(x) for n in self.neurons]
+        kinds = set(map(type, x))
+        values = True if kinds == {Value} else False if kinds == {float} else None  # checked once per layer
+        return [n._forward(x, values) for n in self.neurons]
 
     def __repr__(self) -> str:
         bias = "" if self.neurons[0].b is not None else ", bias=False"

@@ -24,16 +24,27 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import reprlib
 from numbers import Real
 from typing import Any, Iterator, Mapping
 
 from autograd_lite import Value
 
-from ._atomic import PathLike, atomic_open
+from ._atomic import PathLike, atomic_open, read_limited
 
 #: The ``format`` field of a model file and the version this code writes and reads.
 FORMAT = "autograd-lite-model"
 VERSION = 1
+
+#: The largest model file :meth:`Module.load` reads, in bytes (32 MiB: about 700,000
+#: parameters).  A bigger file is refused before it is read; to load one you trust,
+#: pass ``max_bytes=`` to :meth:`Module.load`.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+#: Integers in a model file longer than this many digits are never converted (no float
+#: is that large, and Python refuses to convert 4,300 digits): they stand for themselves.
+_MAX_INT_DIGITS = 309
 
 
 class _LabelsParameters(type):
@@ -112,36 +123,62 @@ class Module(metaclass=_LabelsParameters):
         """Write the architecture and every parameter to ``path`` as versioned JSON.
 
         The write is atomic: a temp file in the same directory replaces ``path``
-        only once it is complete, so a failure never leaves a truncated file.
+        only once it is complete, so a failure (an error, ``KeyboardInterrupt``)
+        never leaves a truncated file or a temp file behind; temp files left by
+        a process that was killed are removed by the next save into the same
+        directory.  Saving through a symbolic link writes the file it points to.
+        A parameter that is NaN or infinite is a ``ValueError`` naming it (and
+        nothing is written); an ``OSError`` (no space left, ...) names ``path``.
         """
+        state = self.state_dict()
+        bad = [(n, v) for n, v in state.items() if not math.isfinite(v)]
+        if bad:
+            name, v = bad[0]
+            more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+            raise ValueError(f"save(): parameter {name!r} is {v!r}{more}, not a finite number, "
+                             f"so {str(os.fspath(path))!r} was not written (did training diverge?)")
         doc = {"format": FORMAT, "version": VERSION, "architecture": repr(self),
-               "parameters": self.state_dict()}
+               "parameters": state}
         with atomic_open(path, "w") as f:
             json.dump(doc, f, indent=1, allow_nan=False)
             f.write("\n")
 
-    def load(self, path: PathLike) -> "Module":
+    def load(self, path: PathLike, *, max_bytes: int = MAX_FILE_BYTES) -> "Module":
         """Set the parameters from a file written by :meth:`save`; return ``self``.
 
         Everything is checked before any parameter changes: the file must be
         valid JSON in this format and version, for the same architecture
         (``repr`` of the model), with exactly one finite number per parameter.
-        Otherwise a ``ValueError`` says what does not match and the model is
-        left exactly as it was.  A missing file raises ``FileNotFoundError``.
+        Otherwise a ``ValueError`` naming the file says what does not match and
+        the model is left exactly as it was.  Hostile files are refused the
+        same way: one that is not a regular file (a FIFO, ``/dev/zero``) at
+        once, without reading it; one larger than ``max_bytes`` (default
+        :data:`MAX_FILE_BYTES`, 32 MiB) before reading it; nesting too deep
+        for the parser; integers of hundreds of digits.  A missing file raises
+        ``FileNotFoundError``, a directory ``IsADirectoryError``.
         """
-        with open(path, "rb") as f:
-            raw = f.read()
-        where = f"model file {str(path)!r}"
+        where = f"model file {_printable(repr(os.fspath(path)))}"
+        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+            raise ValueError(f"load(): max_bytes must be a positive integer, got {max_bytes!r}")
+        raw = read_limited(path, max_bytes, where,
+                           "to load a file you trust, pass max_bytes={size} or more to load()")
         try:
-            doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
+            doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates,
+                             parse_int=_parse_int)
         except UnicodeDecodeError as exc:
             raise ValueError(f"{where} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
         except json.JSONDecodeError as exc:
             raise ValueError(f"{where} is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise ValueError(f"{where} nests its JSON too deeply to be read "
+                             "(a model file nests 2 levels)") from None
         except _DuplicateKey as exc:
-            raise ValueError(f"{where} names {exc.args[0]!r} twice") from None
-        state = _check_document(doc, repr(self), where)
-        values = _check_state(self.named_parameters(), state, where)
+            raise ValueError(f"{where} names {_printable(repr(exc.args[0]))} twice") from None
+        try:
+            state = _check_document(doc, repr(self), where)
+            values = _check_state(self.named_parameters(), state, where)
+        except ValueError as exc:
+            raise ValueError(_printable(str(exc))) from None
         for p, v in zip(self.parameters(), values):
             p.data = v
         return self
@@ -177,6 +214,31 @@ class _DuplicateKey(Exception):
     pass
 
 
+class _HugeInteger:
+    """An integer of a model file too long to convert; only its number of digits is kept."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"an integer of {self.digits:,} digits"
+
+
+def _parse_int(text: str) -> "int | _HugeInteger":
+    """A JSON integer; one of more than ``_MAX_INT_DIGITS`` digits is not converted."""
+    digits = len(text) - text.startswith("-")
+    if digits > _MAX_INT_DIGITS:
+        return _HugeInteger(digits)
+    return int(text)
+
+
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates escaped (``\\udc80``), so printing it never fails."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in pairs:
@@ -192,13 +254,13 @@ def _check_document(doc: Any, architecture: str, where: str) -> Any:
         raise ValueError(f"{where} must hold a JSON object, not {type(doc).__name__}")
     if doc.get("format") != FORMAT:
         raise ValueError(f"{where} is not an autograd-lite model (its 'format' is "
-                         f"{doc.get('format')!r}, expected {FORMAT!r})")
+                         f"{_short(doc.get('format'))}, expected {FORMAT!r})")
     version = doc.get("version")
     if type(version) is not int or version != VERSION:
-        raise ValueError(f"{where} has version {version!r}; this autograd-lite reads version {VERSION}")
+        raise ValueError(f"{where} has version {_short(version)}; this autograd-lite reads version {VERSION}")
     theirs = doc.get("architecture")
     if theirs != architecture:
-        shown = theirs[:200] if isinstance(theirs, str) else _short(theirs)
+        shown = _printable(theirs[:200]) if isinstance(theirs, str) else _short(theirs)
         raise ValueError(f"{where} is for {shown}, but this model is {architecture}")
     if "parameters" not in doc:
         raise ValueError(f"{where} has no 'parameters'")
@@ -220,6 +282,8 @@ def _check_state(named: list[tuple[str, Value]], state: Any, where: str) -> list
     values = []
     for n in names:
         v = state[n]
+        if isinstance(v, _HugeInteger):
+            raise ValueError(f"{where}: parameter {n!r} is {v!r}, not a finite number")
         if isinstance(v, bool) or not isinstance(v, Real):
             raise ValueError(f"{where}: parameter {n!r} is {_short(v)}, not a number")
         try:
@@ -233,9 +297,14 @@ def _check_state(named: list[tuple[str, Value]], state: Any, where: str) -> list
 
 
 def _short(v: Any, limit: int = 40) -> str:
-    """repr(v), cut short for an error message."""
-    r = repr(v)
+    """repr(v), cut short for an error message (never deeper than a few levels)."""
+    r = _REPR.repr(v)
     return r if len(r) <= limit else r[:limit - 3] + "..."
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 3
+_REPR.maxstring = _REPR.maxother = 60
 
 
 def _few(items: list[str], k: int = 3) -> str:

@@ -7,14 +7,14 @@ import pytest
 import autograd_lite as al
 from autograd_lite import Value, derivative, grad, jvp, op, sigmoid
 from autograd_lite.graph import reverse_sweep, topological_order
-from autograd_lite.value import KINKS
+from autograd_lite.ops import kinks_of_node
 
 
 def _softplus_forward(x):
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
-softplus = op(lambda out, x: (sigmoid(x),), name="softplus")(_softplus_forward)
+softplus = op(lambda out, x: (sigmoid(x),), name="my_softplus")(_softplus_forward)
 softplus_wrong = op(lambda out, x: (sigmoid(x) * 1.01,), name="softplus_wrong")(_softplus_forward)
 
 
@@ -55,11 +55,11 @@ def test_the_check_itself_can_tell_a_wrong_builtin_from_a_right_one():
 def test_a_custom_operator_is_one_node_and_numbers_give_floats():
     x = Value(1.5)
     y = softplus(x)
-    assert isinstance(y, Value) and y.op == "softplus" and y.parents == (x,)
+    assert isinstance(y, Value) and y.op == "my_softplus" and y.parents == (x,)
     assert y.data == pytest.approx(math.log1p(math.exp(1.5)), rel=1e-15)
     assert isinstance(softplus(1.5), float) and softplus(1.5) == y.data
     assert softplus(1000.0) == 1000.0                       # the forward function is stable
-    assert softplus.name == "softplus" and softplus.forward is _softplus_forward
+    assert softplus.name == "my_softplus" and softplus.forward is _softplus_forward
 
 
 def test_backward_and_the_reverse_sweep_steps_use_the_rule():
@@ -69,7 +69,7 @@ def test_backward_and_the_reverse_sweep_steps_use_the_rule():
     assert x.grad == pytest.approx(2 / (1 + math.exp(-0.4)), rel=1e-15)
     steps = []
     reverse_sweep(topological_order(y), steps=steps)
-    (step,) = [s for s in steps if s[0].op == "softplus"]
+    (step,) = [s for s in steps if s[0].op == "my_softplus"]
     node, parent, local, upstream, contribution, _ = step
     assert parent is x and local == pytest.approx(1 / (1 + math.exp(-0.4)))
     assert upstream == 2.0 and contribution == pytest.approx(2 * local)
@@ -114,14 +114,15 @@ def test_values_and_numbers_mixed_numbers_are_constants_not_parents():
     assert H[0][1] == pytest.approx(H[1][0], rel=1e-12) and H[0][0] == pytest.approx(-H[0][1], rel=1e-12)
 
 
-def test_kinks_are_registered_under_the_operator_name():
+def test_kinks_are_kept_with_the_operator_and_found_on_its_nodes():
     hinge = op(lambda out, x: (1.0 if x > 1.0 else 0.0,), name="hinge1", kinks=[1.0])(
         lambda x: max(x - 1.0, 0.0))
-    assert KINKS["hinge1"] == (1.0,)
-    assert hinge(Value(3.0)).op == "hinge1"
-    op(lambda out, x: (1.0,), name="hinge1")(lambda x: x)   # redefined without kinks
-    assert "hinge1" not in KINKS
-    assert KINKS["relu"] == (0.0,)                           # built-ins untouched
+    y = hinge(Value(3.0))
+    assert y.op == "hinge1" and kinks_of_node(y) == (1.0,)
+    plain = op(lambda out, x: (1.0,), name="hinge1")(lambda x: x)   # redefined without kinks
+    assert kinks_of_node(plain(Value(3.0))) == ()
+    assert kinks_of_node(y) == (1.0,)                        # nodes made before keep theirs
+    assert kinks_of_node(Value(2.0).relu()) == (0.0,)        # built-ins untouched
 
 
 def test_domain_and_forward_errors_name_the_operator_and_the_value():
@@ -140,7 +141,7 @@ def test_domain_and_forward_errors_name_the_operator_and_the_value():
     inf = op(lambda out, x: (0.0,), name="toinf")(lambda x: math.inf)
     with pytest.raises(OverflowError, match="toinf of .* not a finite float"):
         inf(Value(1.0))
-    with pytest.raises(TypeError, match=r"softplus\(\) needs a real number or a Value, got str"):
+    with pytest.raises(TypeError, match=r"my_softplus\(\) needs a real number or a Value, got str"):
         softplus("a")
     with pytest.raises(TypeError, match="at least one argument"):
         softplus()

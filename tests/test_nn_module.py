@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+import autograd_lite._files
 import nn.module
 from nn import MLP, fit, make_moons, predict
 
@@ -182,7 +183,7 @@ def test_failed_rename_leaves_no_temp_file_and_no_new_file(tmp_path, monkeypatch
     def fail(src, dst):
         raise PermissionError("rename refused")
 
-    monkeypatch.setattr(nn._atomic.os, "replace", fail)
+    monkeypatch.setattr(autograd_lite._files.os, "replace", fail)
     with pytest.raises(PermissionError):
         _model().save(tmp_path / "m.json")
     assert os.listdir(tmp_path) == []

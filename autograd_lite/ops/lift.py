@@ -1,0 +1,105 @@
+"""From a record to the user's API: the Value method and the module function of an operator.
+
+Every operator without a hand-written fast path gets both from here, so they
+behave alike: a Value in gives a Value out (one node whose rule is the
+record's), plain real numbers in give a float out (the kernel alone), and a
+constant operand is checked and converted to a float first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..value import Value, _as_float, _node
+from .registry import VALUE_NS, Domain, Op, Operator, register
+
+
+def _finish(rec: Op, fn: Callable[..., Any], method: "Callable[..., Any] | None") -> None:
+    fn.__name__ = fn.__qualname__ = rec.function or rec.name
+    fn.__doc__ = f"{rec.doc}\n\nA Value gives a Value (one node); plain numbers give a float."
+    fn.__module__ = "autograd_lite"
+    if method is not None and rec.method:
+        method.__name__ = rec.method
+        method.__qualname__ = f"Value.{rec.method}"
+        method.__doc__ = rec.doc
+        setattr(Value, rec.method, method)
+    VALUE_NS[rec.function or rec.name] = fn
+
+
+def unary(rec: Op) -> Callable[[Any], Any]:
+    """Register a one-operand operator; return its module function."""
+    register(rec)
+    kernel, name = rec.kernel, f"{rec.function or rec.name}()"
+
+    def method(self: Value) -> Value:
+        r = rec.rule
+        return _node(kernel(self._d), self, r, rec)
+
+    def fn(x: Any) -> Any:
+        if isinstance(x, Value):
+            return method(x)
+        return kernel(_as_float(x, name))
+    _finish(rec, fn, method)
+    return fn
+
+
+def unary_param(rec: Op, check: Callable[[Any, str], Any], default: Any = None) -> Callable[..., Any]:
+    """Register a one-operand operator with a constant ``c``; return its module function.
+
+    ``check(c, name)`` validates the constant and returns it as stored (a float
+    or a tuple of floats); ``default`` is used when it is not given.
+    """
+    register(rec)
+    kernel, name = rec.kernel, f"{rec.function or rec.name}()"
+
+    def method(self: Value, c: Any = default) -> Value:
+        c = check(c, name)
+        r = rec.rule
+        return _node(kernel(self._d, c), self, r(c) if rec.kind == "of_c" else r, rec, c)
+
+    def fn(x: Any, c: Any = default) -> Any:
+        if isinstance(x, Value):
+            return method(x, c)
+        return kernel(_as_float(x, name), check(c, name))
+    _finish(rec, fn, method)
+    return fn
+
+
+def binary(rec: Op) -> Callable[[Any, Any], Any]:
+    """Register a two-operand operator; return its module function.
+
+    A plain number next to a Value becomes a constant leaf (a parent that no
+    one reads the gradient of).
+    """
+    register(rec)
+    kernel, name = rec.kernel, f"{rec.function or rec.name}()"
+
+    def fn(a: Any, b: Any) -> Any:
+        av, bv = isinstance(a, Value), isinstance(b, Value)
+        if not (av or bv):
+            return kernel(_as_float(a, name), _as_float(b, name))
+        a = a if av else Value(_as_float(a, name))
+        b = b if bv else Value(_as_float(b, name))
+        return _node(kernel(a._d, b._d), (a, b), rec.rule, rec)
+    _finish(rec, fn, fn)
+    return fn
+
+
+def real(c: Any, name: str) -> float:
+    """A constant operand as a finite float."""
+    return _as_float(c, name)
+
+
+def function_form(name: str, domain: "tuple[Domain, ...]", kinks: "tuple[float, ...]" = (),
+                  constants: tuple = (), template: str = "", apart: bool = False) -> Operator:
+    """The expression form ``name(x0, ...)`` of a function, applied through its module function."""
+    arity = len(domain)
+    if not template:
+        args = ", ".join(f"{{{i}}}" for i in range(arity))
+        template = f"{name}({args}, {{c}})" if constants else f"{name}({args})"
+
+    def apply(*xs: Any) -> Any:
+        return VALUE_NS[name](*xs)
+    return Operator(name, arity, apply, name, template, domain, constants=constants, apart=apart,
+                    kinks=(lambda c: kinks) if kinks else None)
