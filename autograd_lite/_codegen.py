@@ -21,11 +21,8 @@ from typing import Any
 from .graph import topological_order
 from .value import Value
 
-try:  # the operator registry's compile interface
-    from .ops import FLOAT_NS, source_of
-    from .value import _comparison_log
-except ImportError:  # TEMPORARY: until the registry lands (see _ops_shim)
-    from ._ops_shim import FLOAT_NS, _comparison_log, source_of
+from .ops import FLOAT_NS, source_of
+from .value import _comparison_log
 
 _get_data = attrgetter("data")
 _get_grad = attrgetter("grad")
@@ -98,12 +95,12 @@ class _Plan:
         self.arg_pos = arg_pos
         self.guards = guards
         cache: dict = {}
-        self.tmpl = {k: _template(n, cache) for k, n in enumerate(order) if n._prev}
+        self.tmpl = {k: _template(n, cache) for k, n in enumerate(order) if n._prev is not None}
         get = index.__getitem__
         parents: dict[int, list[int]] = {}
         for k, n in enumerate(order):
             prev = n._prev
-            if prev:
+            if prev is not None:
                 parents[k] = list(map(get, prev)) if type(prev) is tuple else [get(prev)]
         self.parents = parents
 
@@ -246,7 +243,7 @@ class _Writer:
         grads_out: list[str] = []
         captured: list[int] = []
         for k, node in enumerate(order):
-            if node._prev or k in in_region:
+            if node._prev is not None or k in in_region:
                 continue
             j = plan.arg_pos.get(node)
             if j is None:
@@ -276,7 +273,7 @@ class _Writer:
                 continue
             if k == loop_r:
                 body += self._forward_loop(loop_r, regions, region_guards)
-            if not node._prev:
+            if node._prev is None:
                 continue
             body.append(f"    v{k} = {self._expr(k, None, None)}")
             if not plan.tmpl[k][0].startswith("_k_"):
@@ -291,11 +288,11 @@ class _Writer:
         body.append(f"    _seed = yield ({', '.join(self._outside(k) for k in plan.outputs)},)")
         body.append("    while True:  # backward(): one line per edge, in the order backward() walks")
         n_loss = plan.n_loss
-        inner = [f"g{k} = 0.0" for k, n in enumerate(order[:n_loss]) if n._prev and k not in in_region and k != root]
+        inner = [f"g{k} = 0.0" for k, n in enumerate(order[:n_loss]) if n._prev is not None and k not in in_region and k != root]
         inner += grads_in
-        inner.append(f"g{root} {'+=' if not order[root].parents else '='} _seed")
+        inner.append(f"g{root} {'+=' if order[root]._prev is None else '='} _seed")
         for k in range(n_loss - 1, -1, -1):
-            if k in in_region or not order[k]._prev:
+            if k in in_region or order[k]._prev is None:
                 continue
             inner.append(f"if g{k}:")
             if k == loop_r:
@@ -398,14 +395,14 @@ class _Writer:
         self.loop_regions = regions
         self.where = {k: f"_S[{i}][{pos}]" for i, reg in enumerate(regions) for pos, k in enumerate(reg)}
         order = plan.order
-        leaf_pos = [i for i, k in enumerate(head) if not order[k]._prev]
+        leaf_pos = [i for i, k in enumerate(head) if order[k]._prev is None]
         self.sample_leaves = [tuple(order[reg[i]] for i in leaf_pos) for reg in regions]
         out = ["    _r = []", "    _S = []",
                "    for _c, _l in zip(_T, _L):" if table and table[0] else "    for _l in _L:"]
         n_leaf = 0
         check = []
         for k in head:
-            if not plan.order[k]._prev:
+            if plan.order[k]._prev is None:
                 out.append(f"        {local[k]} = _l[{n_leaf}].data")
                 n_leaf += 1
                 continue
@@ -431,17 +428,17 @@ class _Writer:
                f"        {', '.join(local[k] for k in head)}, = _S[_i]"]
         if self.table and self.table[0]:
             out.append("        _c = _T[_i]")
-        leaves = [k for k in head if not plan.order[k]._prev]
+        leaves = [k for k in head if plan.order[k]._prev is None]
         if leaves:
             out.append("        _l = _L[_i]")
         for j, k in enumerate(leaves):
             out.append(f"        g{local[k]} = _l[{j}].grad")
         for k in head[:-1]:
-            if plan.order[k]._prev:
+            if plan.order[k]._prev is not None:
                 out.append(f"        g{local[k]} = 0.0")
         out.append(f"        g{local[head[-1]]} = _dR[_i] * g{r}")
         for k in reversed(head):
-            if not plan.order[k]._prev:
+            if plan.order[k]._prev is None:
                 continue
             out.append(f"        if g{local[k]}:")
             out += [f"            {s}" for s in self._edges(k, f"g{local[k]}", local, self.cols)]

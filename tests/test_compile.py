@@ -126,39 +126,20 @@ def test_other_outputs_come_back_with_their_data():
 
 # ------------------------------------------------------------------ operators
 def _operator_cases():
-    """(name, f(*leaves), leaf data) for every operator the registry lists."""
-    try:
-        from autograd_lite.ops import FORMS
-    except ImportError:
-        FORMS = None
-    if FORMS is not None:
-        cases = []
-        grid = [0.7, 1.3, -0.6, 2.2, -1.9, 0.35]
-        for name, form in FORMS.items():
+    """(form name, f(*leaves), leaf data) for every expression form of every registered operator."""
+    from autograd_lite.ops import REGISTRY
+    cases = []
+    grid = [0.7, 1.3, -0.6, 2.2, -1.9, 0.35]
+    for rec in REGISTRY.values():
+        assert rec.forms, f"operator {rec.name} has no expression form to test"
+        for form in rec.forms:
             xs = []
-            for dom in form.domain:
-                pick = [v for v in grid if dom.contains(v)] or [dom.margin + 0.25]
-                xs.append(pick[len(xs) % len(pick)])
+            for dom in form.domain:  # inside the domain, the operands apart from each other
+                pick = [v for v in grid if dom.contains(v) and v not in xs] or [dom.margin + 0.25 * (1 + len(xs))]
+                xs.append(pick[0])
             c = form.constants[0] if form.constants else None
-            cases.append((name, (lambda *v, form=form, c=c: form(*v, c=c)), xs))
-        return cases
-    from autograd_lite import _ops_shim  # temporary: until the registry lands
-    table = {
-        "neg": (lambda a: -a, [0.7]), "abs": (lambda a: abs(a), [-0.6]), "exp": (lambda a: a.exp(), [0.7]),
-        "log": (lambda a: a.log(), [1.3]), "sqrt": (lambda a: a.sqrt(), [1.3]),
-        "tanh": (lambda a: a.tanh(), [0.7]), "sigmoid": (lambda a: a.sigmoid(), [-0.6]),
-        "relu": (lambda a: a.relu(), [0.7]), "sin": (lambda a: a.sin(), [0.7]), "cos": (lambda a: a.cos(), [0.7]),
-        "+": (lambda a, b: a + b, [0.7, 1.3]), "-": (lambda a, b: a - b, [0.7, 1.3]),
-        "*": (lambda a, b: a * b, [0.7, -1.3]), "/": (lambda a, b: a / b, [0.7, 1.3]),
-        "**": (lambda a, b: a ** b, [1.3, 0.7]), "+ {}": (lambda a: a + 2.5, [0.7]),
-        "- {}": (lambda a: a - 2.5, [0.7]), "{} -": (lambda a: 2.5 - a, [0.7]), "* {}": (lambda a: a * -1.5, [0.7]),
-        "/ {}": (lambda a: a / 3.0, [0.7]), "{} /": (lambda a: 3.0 / a, [0.7]),
-        "**{}": (lambda a: a ** 1.5, [1.3]), "{}**": (lambda a: 2.0 ** a, [0.7]),
-        "sum": (lambda a, b: al.sum([a, b, a]), [0.7, 1.3]),
-        "dot": (lambda a, b: al.dot([a, b], [b, a], bias=a), [0.7, 1.3]),
-    }
-    assert set(table) == set(_ops_shim.REGISTRY)
-    return [(name, fn, xs) for name, (fn, xs) in table.items()]
+            cases.append((form.name, (lambda *v, form=form, c=c: form(*v, c=c)), xs))
+    return cases
 
 
 @pytest.mark.parametrize("name, fn, xs", _operator_cases(), ids=lambda v: v if isinstance(v, str) else "")
