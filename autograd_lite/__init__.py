@@ -14,7 +14,7 @@ from .compile import compile
 from .custom import op
 from .expr import ExpressionError
 from .functional import derivative, grad, hessian, hvp, jacobian, jvp, value_and_grad
-from .graph import backward, gradients, no_grad, topological_order, zero_grad
+from .graph import StaleGraphError, backward, gradients, no_grad, topological_order, zero_grad
 from .trace import trace_backward, trace_forward
 from .ops import (acos, acosh, asin, asinh, atan, atan2, atanh, cbrt, clip, cos, cosh, digamma, dot, elu, erf,
                   erfc, exp, exp2, expm1, gelu, hypot, leaky_relu, lgamma, log, log1p, log2, log10, maximum,
@@ -28,7 +28,7 @@ __all__ = [
     # the node and its operations
     "Value", "op", "ops", *ops.FUNCTIONS,
     # backprop
-    "backward", "gradients", "no_grad", "topological_order", "zero_grad",
+    "backward", "gradients", "no_grad", "topological_order", "zero_grad", "StaleGraphError",
     # functional transformations
     "compile", "grad", "value_and_grad", "derivative", "jacobian", "hessian", "jvp", "hvp",
     # seeing it

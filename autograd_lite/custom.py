@@ -57,7 +57,7 @@ def reserved_names() -> frozenset[str]:
 CUSTOM: dict[str, Op] = {}
 
 
-def _checked(rule: Rule, name: str) -> Rule:
+def _checked(rule: Callable[..., Any], name: str) -> Callable[..., tuple]:
     """``rule`` with a check that it returns one derivative per argument."""
     def checked(out: Any, *args: Any) -> tuple:
         ds = rule(out, *args)
@@ -70,7 +70,7 @@ def _checked(rule: Rule, name: str) -> Rule:
     return checked
 
 
-def _with_constants(rule: Rule, template: tuple, positions: tuple[int, ...]) -> Rule:
+def _with_constants(rule: Callable[..., Any], template: tuple, positions: tuple[int, ...]) -> Callable[..., tuple]:
     """A node rule over the Value arguments only, the constants put back in their places."""
     def node_rule(out: Any, *parents: Any) -> tuple:
         full = list(template)
@@ -85,7 +85,7 @@ def _operands(xs: Iterable[float]) -> str:
     return ", ".join(_fmt(x) for x in xs)
 
 
-def op(rule: Rule, *, name: Optional[str] = None, kinks: Iterable[float] = (),
+def op(rule: Callable[..., Any], *, name: Optional[str] = None, kinks: Iterable[float] = (),
        domain: Optional[Callable[..., bool]] = None, domain_text: str = "") -> Callable:
     """Decorator: make an operator from a forward function on floats and its ``rule``.
 
@@ -158,9 +158,10 @@ def op(rule: Rule, *, name: Optional[str] = None, kinks: Iterable[float] = (),
             return _node(out, parents, _with_constants(checked, template, positions), rec)
 
         functools.update_wrapper(apply, forward)
-        apply.name, apply.forward, apply.rule, apply.kinks = opname, forward, rule, kink_points
-        apply.record = rec
-        return apply
+        operator: Any = apply  # a function with the operator's attributes
+        operator.name, operator.forward, operator.rule, operator.kinks = opname, forward, rule, kink_points
+        operator.record = rec
+        return operator
     return decorate
 
 

@@ -215,7 +215,7 @@ def _value_and_grad(f: Callable, argnums: Argnums, name: str) -> Callable:
         with _transforming():
             call, xs = _inputs(name, args, idx)
             y = _scalar(f(*call, **kwargs), name)
-            gs = _reverse(y, xs, nested)
+            gs: list[Any] = _reverse(y, xs, nested)
         if nested:
             y, gs = _as_values([y], name)[0], _as_values(gs, name)
         else:
@@ -381,7 +381,7 @@ def jvp(f: Callable, primals: Any, tangents: Any) -> tuple:
         outs, single = _outputs(f(*call), "jvp")
         order = _live(_union_order(y for y in outs if isinstance(y, Value)), xs)
         tans = forward_sweep(order, dict(zip(xs, ts)), create_graph=nested)
-        dys = [tans.get(y, 0.0) if isinstance(y, Value) else 0.0 for y in outs]
+        dys: list[Any] = [tans.get(y, 0.0) if isinstance(y, Value) else 0.0 for y in outs]
     if nested:
         outs, dys = _as_values(outs, "jvp"), _as_values(dys, "jvp")
     else:

@@ -219,7 +219,8 @@ def _draw_node(draw: Any, ops: tuple, point: tuple, depth: int, max_depth: int) 
     op = draw(st.sampled_from(ops))
     c = draw(st.sampled_from(op.constants)) if op.constants else None
     kinks = op.kinks_for(c)
-    args, vals = [], []
+    args: list[Any] = []
+    vals: list[float] = []
     for domain in op.domain:
         node, v = _fit(*_draw_node(draw, ops, point, depth + 1, max_depth), domain, kinks)
         if op.apart and vals and abs(v - vals[0]) < domain.margin:  # away from the kink a == b

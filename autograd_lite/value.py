@@ -53,7 +53,10 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Union
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ._value_ops import ValueOps as _Ops
     from .ops.registry import Op
+else:
+    _Ops = object  # the operator methods are attached by autograd_lite.ops; their types are declared there
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
@@ -239,7 +242,7 @@ def _set_data(self: "Value", x: object) -> None:
     self._t = _clock[0]
 
 
-class Value:
+class Value(_Ops):
     """A scalar node of a computation graph.
 
     ``Value(data, label=None)`` makes a leaf.  Arithmetic (``+ - * / **``,
@@ -260,9 +263,10 @@ class Value:
 
     _d: float
     grad: float  # a Value after backward(create_graph=True), typed float for the common case
-    _prev: "Value | tuple | None"  # the one parent, the tuple of parents, or None for a leaf
-    _rule: "Rule | None"
-    _op: "Op | None"
+    # storage read by the hot loops, which tell its forms apart with type():
+    _prev: Any  # the one parent, the tuple of parents, or None for a leaf
+    _rule: Any  # a Rule (see the module docstring), or None for a leaf
+    _op: "Any"  # the operator's record (an ops.Op), or None for a leaf
     _c: Any  # the constant operand, if any
     _t: int  # the clock when made or last written
     label: "str | None"

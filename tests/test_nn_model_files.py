@@ -221,7 +221,10 @@ def test_a_non_finite_parameter_is_refused_at_save_by_its_name(tmp_path, bad):
     model = _model()
     model.save(path)
     good = path.read_bytes()
-    dict(model.named_parameters())["layers.1.neurons.0.w.2"].data = bad
+    w = dict(model.named_parameters())["layers.1.neurons.0.w.2"]
+    with pytest.raises(ValueError, match=r"Value.data got .*: data must be a finite number"):
+        w.data = bad                      # refused where it happens
+    w._d = bad                            # a parameter corrupted behind the library's back
     with pytest.raises(ValueError, match=r"save\(\): parameter 'layers.1.neurons.0.w.2' is "
                                          r".*not a finite number, so '.*model.json' was not written"):
         model.save(path)

@@ -165,3 +165,17 @@ def test_walks_never_touch_the_collector_settings():
         gc.enable()
     y.backward()
     assert gc.isenabled()
+
+
+def test_the_opt_in_collector_pause_restores_what_it_found():
+    from autograd_lite.graph import collector_paused
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()           # the application's own setting is kept
+    finally:
+        gc.enable()

@@ -9,7 +9,7 @@ maximum and minimum pass half of the gradient to each operand.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, overload
 
 from ..value import Value, _as_float, _fmt
 from .lift import binary, function_form, unary, unary_param
@@ -68,12 +68,33 @@ def _slope(c: Any, name: str) -> float:
     return _as_float(c, f"{name} slope")
 
 
-leaky_relu = unary_param(Op(
+_leaky_relu = unary_param(Op(
     "leaky_relu", 1, lambda x, c: x if x > 0.0 else c * x, ("1.0 if a > 0.0 else c",),
     "a if a > 0 else slope * a (slope = c, 0.01 by default); d/da = 1 if a > 0 else slope",
     label="leaky_relu({})", params=1, method="leaky_relu", function="leaky_relu", kinks=(0.0,),
     forms=(function_form("leaky_relu", (_AWAY_FROM_0,), (0.0,), constants=(0.01, 0.2, -0.5)),)),
     _slope, 0.01)
+
+
+@overload
+def leaky_relu(x: Value, slope: float = 0.01) -> Value: ...
+@overload
+def leaky_relu(x: float, slope: float = 0.01) -> float: ...
+def leaky_relu(x: Any, slope: Any = 0.01) -> Any:  # noqa: D103 - the docstring comes from the record
+    return _leaky_relu(x, slope)
+
+
+def _leaky_relu_method(self: Value, slope: float = 0.01) -> Value:
+    return _leaky_relu(self, slope)
+
+
+leaky_relu.__doc__ = _leaky_relu.__doc__
+leaky_relu.__module__ = "autograd_lite"
+_leaky_relu_method.__doc__ = REGISTRY["leaky_relu"].doc
+_leaky_relu_method.__name__ = "leaky_relu"
+_leaky_relu_method.__qualname__ = "Value.leaky_relu"
+setattr(Value, "leaky_relu", _leaky_relu_method)  # noqa: B010 - the method takes slope by name
+VALUE_NS["leaky_relu"] = leaky_relu
 
 
 def _bounds(c: Any, name: str) -> tuple[float, float]:
@@ -90,7 +111,7 @@ def _clip_kernel(x: float, c: tuple[float, float]) -> float:
     return lo if x < lo else hi if x > hi else x
 
 
-_clip = unary_param(Op(
+_clip: Any = unary_param(Op(
     "clip", 1, _clip_kernel, ("1.0 if a >= c[0] and a <= c[1] else 0.0",),
     "min(max(a, lo), hi) for constants lo <= hi; d/da = 1 if lo <= a <= hi else 0", label="clip[{}]", params=1, method="clip", function="clip",
     kinks=lambda c: tuple(c),
@@ -98,6 +119,10 @@ _clip = unary_param(Op(
                     constants=((-1.0, 1.0), (0.0, 2.0)), kinks=lambda c: tuple(c)),)), _bounds)
 
 
+@overload
+def clip(x: Value, lo: float, hi: float) -> Value: ...
+@overload
+def clip(x: float, lo: float, hi: float) -> float: ...
 def clip(x: Any, lo: Any, hi: Any) -> Any:  # noqa: D103 - the docstring comes from the record
     return _clip(x, (lo, hi))
 
@@ -111,7 +136,7 @@ _clip_method.__doc__ = REGISTRY["clip"].doc
 clip.__module__ = "autograd_lite"
 _clip_method.__name__ = "clip"
 _clip_method.__qualname__ = "Value.clip"
-Value.clip = _clip_method  # type: ignore[attr-defined]
+setattr(Value, "clip", _clip_method)  # noqa: B010 - the method takes lo and hi apart
 VALUE_NS["clip"] = clip
 
 

@@ -219,8 +219,8 @@ for _fn in (__add__, __sub__, __rsub__, __mul__, __truediv__, __rtruediv__, __po
             __neg__, __abs__):
     _fn.__qualname__ = f"Value.{_fn.__name__}"
     setattr(Value, _fn.__name__, _fn)
-Value.__radd__ = __add__  # type: ignore[attr-defined]
-Value.__rmul__ = __mul__  # type: ignore[attr-defined]
+setattr(Value, "__radd__", __add__)  # noqa: B010 - c + x is x + c
+setattr(Value, "__rmul__", __mul__)  # noqa: B010 - c * x is x * c
 
 #: The identity x' = x (d/dx = 1): a fresh node for the same number, through which the
 #: functional transformations take an inner derivative.  Not a user operator, so not registered.

@@ -13,7 +13,7 @@ from builtins import sum as _fsum
 from collections.abc import Iterable
 from functools import lru_cache
 from operator import mul as _mul
-from typing import Any
+from typing import Any, overload
 
 from ..value import Rule, Value, _as_float, _get_d, _node
 from .registry import REAL, VALUE_NS, VARIADIC, Op, Operator, _literal, register
@@ -99,6 +99,12 @@ SUM = register(Op(
 SUM.rule = _sum_rule
 
 
+@overload
+def sum(terms: Iterable[Value]) -> Value: ...  # noqa: A001
+@overload
+def sum(terms: Iterable[float]) -> float: ...  # noqa: A001
+@overload
+def sum(terms: Iterable[Value | float]) -> Value | float: ...  # noqa: A001
 def sum(terms: Iterable[Any]) -> Any:  # noqa: A001 - the engine's n-ary sum
     """One node for x_1 + ... + x_n; d/dx_i = 1 for every Value term.
 
@@ -153,6 +159,12 @@ _JUST_VALUE = frozenset({Value})
 _JUST_FLOAT = frozenset({float})
 
 
+@overload
+def dot(ws: Iterable[Value], xs: Iterable[Value | float], bias: Value | float = 0.0) -> Value: ...
+@overload
+def dot(ws: Iterable[float], xs: Iterable[float], bias: float = 0.0) -> float: ...
+@overload
+def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | float = 0.0) -> Value | float: ...
 def dot(ws: Iterable[Any], xs: Iterable[Any], bias: Any = 0.0) -> Any:
     """One node for w . x + b = sum_i w_i x_i + b.
 
@@ -181,7 +193,7 @@ def dot(ws: Iterable[Any], xs: Iterable[Any], bias: Any = 0.0) -> Any:
             return dot_trusted(ws, xs, bias if with_bias else None, b, False)
         if _JUST_VALUE.issuperset(map(type, xs)):
             return dot_trusted(ws, xs, bias if with_bias else None, b, True)
-    return _dot_mixed(ws, xs, bias, b)
+    return _dot_mixed(list(ws), list(xs), bias, b)
 
 
 _SPECS: dict = {}

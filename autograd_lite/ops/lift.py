@@ -9,10 +9,11 @@ constant operand is checked and converted to a float first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from ..value import Value, _as_float, _node
 from .registry import VALUE_NS, Domain, Op, Operator, register
+from .signatures import BinaryFunction, ParamFunction, UnaryFunction
 
 
 def _finish(rec: Op, fn: Callable[..., Any], method: "Callable[..., Any] | None") -> None:
@@ -27,7 +28,7 @@ def _finish(rec: Op, fn: Callable[..., Any], method: "Callable[..., Any] | None"
     VALUE_NS[rec.function or rec.name] = fn
 
 
-def unary(rec: Op) -> Callable[[Any], Any]:
+def unary(rec: Op) -> UnaryFunction:
     """Register a one-operand operator; return its module function."""
     register(rec)
     kernel, name = rec.kernel, f"{rec.function or rec.name}()"
@@ -41,10 +42,10 @@ def unary(rec: Op) -> Callable[[Any], Any]:
             return method(x)
         return kernel(_as_float(x, name))
     _finish(rec, fn, method)
-    return fn
+    return cast(UnaryFunction, fn)
 
 
-def unary_param(rec: Op, check: Callable[[Any, str], Any], default: Any = None) -> Callable[..., Any]:
+def unary_param(rec: Op, check: Callable[[Any, str], Any], default: Any = None) -> ParamFunction:
     """Register a one-operand operator with a constant ``c``; return its module function.
 
     ``check(c, name)`` validates the constant and returns it as stored (a float
@@ -63,10 +64,10 @@ def unary_param(rec: Op, check: Callable[[Any, str], Any], default: Any = None) 
             return method(x, c)
         return kernel(_as_float(x, name), check(c, name))
     _finish(rec, fn, method)
-    return fn
+    return cast(ParamFunction, fn)
 
 
-def binary(rec: Op) -> Callable[[Any, Any], Any]:
+def binary(rec: Op) -> BinaryFunction:
     """Register a two-operand operator; return its module function.
 
     A plain number next to a Value becomes a constant leaf (a parent that no
@@ -83,7 +84,7 @@ def binary(rec: Op) -> Callable[[Any, Any], Any]:
         b = b if bv else Value(_as_float(b, name))
         return _node(kernel(a._d, b._d), (a, b), rec.rule, rec)
     _finish(rec, fn, fn)
-    return fn
+    return cast(BinaryFunction, fn)
 
 
 def real(c: Any, name: str) -> float:

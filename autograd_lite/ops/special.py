@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, overload
 
-from ..value import _as_float, _fmt
+from ..value import Value, _as_float, _fmt
 from ._gamma import polygamma as _polygamma_f
 from .lift import function_form, unary, unary_param
 from .registry import FLOAT_NS, REAL, VALUE_NS, Domain, Op
@@ -69,6 +69,10 @@ lgamma = unary(Op("lgamma", 1, _lgamma, ("digamma(a)",),
                   method="lgamma", function="lgamma", forms=(function_form("lgamma", (_POSITIVE,)),)))
 
 
+@overload
+def polygamma(n: int, x: Value) -> Value: ...
+@overload
+def polygamma(n: int, x: float) -> float: ...
 def polygamma(n: int, x: Any) -> Any:  # noqa: D103 - the docstring comes from the record
     return _polygamma_v(x, n)
 
