@@ -240,6 +240,7 @@ class _Writer:
         in_region = {k for reg in regions for k in reg}
         reads: list[str] = []
         grads_in: list[str] = []
+        gnames: list[str] = []
         grads_out: list[str] = []
         captured: list[int] = []
         for k, node in enumerate(order):
@@ -255,6 +256,7 @@ class _Writer:
             label = f"  # {node.label}" if node.label and len(order) < 200 else ""
             reads.append(f"v{k} = {src}.data{label}")
             if k < plan.n_loss:
+                gnames.append(f"g{k}")
                 grads_in.append(f"g{k} = {src}.grad")
                 grads_out.append(f"{src}.grad = g{k}")
         if len(captured) > 8:  # many leaves (a model's parameters): one line each way
@@ -290,6 +292,8 @@ class _Writer:
         n_loss = plan.n_loss
         inner = [f"g{k} = 0.0" for k, n in enumerate(order[:n_loss]) if n._prev is not None and k not in in_region and k != root]
         inner += grads_in
+        if loop is not None and self.sample_leaves and self.sample_leaves[0]:
+            inner.append("_lg = []")
         inner.append(f"g{root} {'+=' if order[root]._prev is None else '='} _seed")
         for k in range(n_loss - 1, -1, -1):
             if k in in_region or order[k]._prev is None:
@@ -299,6 +303,11 @@ class _Writer:
                 inner += self._backward_loop(loop_r, regions)
             else:
                 inner += [f"    {s}" for s in self._edges(k, f"g{k}", None, None)]
+        if gnames:  # a non-finite gradient: backward() runs eagerly instead (its 0 * inf rule)
+            inner.append(f"if {self._finite(gnames)}: raise _Retrace")
+        if self.sample_leaves and self.sample_leaves[0]:
+            inner.append("for _l, _gs in zip(reversed(_L), _lg):")
+            inner.append("    for _v, _g in zip(_l, _gs): _v.grad = _g")
         inner += grads_out
         inner.append("_seed = yield None")
         body += [f"        {line}" for line in inner]
@@ -442,8 +451,10 @@ class _Writer:
                 continue
             out.append(f"        if g{local[k]}:")
             out += [f"            {s}" for s in self._edges(k, f"g{local[k]}", local, self.cols)]
-        for j, k in enumerate(leaves):
-            out.append(f"        _l[{j}].grad = g{local[k]}")
+        if leaves:  # written after the last check, with the other leaves
+            names = [f"g{local[k]}" for k in leaves]
+            out.append(f"        if {self._finite(names)}: raise _Retrace")
+            out.append(f"        _lg.append(({', '.join(names)},))")
         return out
 
 def _generate(plan: _Plan, max_lines: int) -> tuple[str, Any, _Writer]:

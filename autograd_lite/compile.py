@@ -54,7 +54,8 @@ import functools
 from numbers import Real
 from typing import Any, Callable, Iterator
 
-from ._codegen import MAX_LINES, _generate, _Plan, _Writer, _comparison_log
+from ._codegen import MAX_LINES, _comparison_log, _generate, _Plan, _Retrace, _Writer
+from .graph import _check_fresh
 from .value import Value, is_grad_enabled
 
 __all__ = ["compile", "Compiled"]
@@ -91,21 +92,28 @@ def _key(args: tuple, kwargs: dict) -> tuple[tuple, list]:
 class _Trace:
     """One trace: its generated function and what to call it with."""
 
-    __slots__ = ("source", "run", "leaves", "table", "sample_leaves", "shape", "numbers")
+    __slots__ = ("source", "run", "leaves", "table", "sample_leaves", "all_leaves", "shape", "numbers")
 
     def __init__(self, source: str, run: Callable, writer: _Writer, shape: Any, numbers: list) -> None:
         self.source, self.run = source, run
         self.leaves = tuple(writer.leaves)
         self.table = writer.table
         self.sample_leaves = writer.sample_leaves or [()] * len(writer.table)
+        self.all_leaves = [*self.leaves, *(v for row in writer.sample_leaves for v in row)]
         self.shape, self.numbers = shape, numbers
 
-    def replay(self, values: list) -> Any:
+    def replay(self, values: list, redo: Callable[[], Value]) -> Any:
         gen = self.run(values, self.leaves, self.table, self.sample_leaves)
         outs = next(gen)
         it = iter(outs)
-        first = _Result(next(it), gen)
+        first = _Result(next(it), gen, redo, [*self.all_leaves, *values])
         return _unflatten(self.shape, iter([first, *(Value(x) for x in it)]), iter(self.numbers))
+
+
+def _first_value(out: Any) -> Value:
+    values: list = []
+    _flatten(out, values, [])
+    return values[0]
 
 
 def _unflatten(shape: tuple, values: Iterator, numbers: Iterator) -> Any:
@@ -123,21 +131,35 @@ def _unflatten(shape: tuple, values: Iterator, numbers: Iterator) -> Any:
 class _Result(Value):
     """The loss of a replay: a Value whose ``backward()`` runs the generated backward pass."""
 
-    __slots__ = ("_gen",)
+    __slots__ = ("_gen", "_redo", "_leaves", "_eager")
 
-    def __init__(self, data: float, gen: Any) -> None:
+    def __init__(self, data: float, gen: Any, redo: Callable[[], Value], leaves: list) -> None:
         super().__init__(data)
-        self._gen = gen
+        self._gen, self._redo, self._leaves, self._eager = gen, redo, leaves, None
 
     def backward(self, grad: Any = 1.0, *, create_graph: bool = False) -> None:
-        """Add d(self)/d(leaf) * grad into every leaf's ``.grad``, as ``backward()`` does."""
+        """Add d(self)/d(leaf) * grad into every leaf's ``.grad``, as ``backward()`` does.
+
+        As in eager mode, a leaf whose data changed since this result was
+        computed makes it refuse (``StaleGraphError``).  Where a gradient is
+        not finite, the function runs eagerly and its own ``backward()`` gives
+        the numbers (with eager mode's rule that an exact 0 passes nothing).
+        """
         if create_graph:
             raise ValueError("backward(create_graph=True) is not supported in compile mode: "
                              "call the function without compile() to differentiate its gradients again")
         if isinstance(grad, bool) or not isinstance(grad, Real):
             raise TypeError(f"backward() seed must be a number, got {type(grad).__name__}")
-        self._gen.send(float(grad))
-        self.grad = float(grad)
+        _check_fresh([*self._leaves, self])
+        seed = float(grad)
+        if self._eager is None:
+            try:
+                self._gen.send(seed)
+            except _Retrace:
+                self._eager = self._redo()
+        if self._eager is not None:
+            self._eager.backward(seed)
+        self.grad = seed
 
 
 class Compiled:
@@ -172,7 +194,7 @@ class Compiled:
         trace = self._cache.get(key)
         if trace is not None:
             try:
-                return trace.replay(values)
+                return trace.replay(values, lambda: _first_value(self.f(*args, **kwargs)))
             except Exception:  # noqa: BLE001 - run f eagerly: it raises the eager error, or traces anew
                 pass
         return self._trace(key, args, kwargs, values)

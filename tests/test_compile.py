@@ -308,3 +308,19 @@ def test_per_sample_branch_outcomes_ride_in_the_loops_table():
     cf = eager_and_compiled(f, [w, *xs], calls=3, change=move)
     assert "for _c, _l in zip(_T, _L):" in cf.source and "raise _Retrace" in cf.source
     assert cf.traces == 2  # w = 0.8 and 0.9 take the same branches; -0.7 flips them all
+
+
+def test_a_dead_branch_into_an_infinite_slope_gives_the_eager_gradient_not_nan():
+    x = Value(0.5)  # relu(x - 1) is 0: sqrt's slope there is inf, relu's is 0, and 0 * inf passes nothing
+    cf = eager_and_compiled(lambda: (x - 1.0).relu().sqrt() + x * 2.0, [x], calls=2)
+    assert cf.traces == 1 and x.grad == 2.0
+
+
+def test_changing_a_leaf_before_backward_is_refused_as_in_eager_mode():
+    x = Value(0.5, label="x")
+    f = al.compile(lambda: x * x)
+    f()
+    for y in (f(), x * x):  # compiled, then eager
+        x.data = 0.75
+        with pytest.raises(al.StaleGraphError, match="'x' was changed"):
+            y.backward()
