@@ -316,7 +316,8 @@ class _Writer:
             raise ValueError(
                 f"compile(): the traced graph ({len(order)} nodes) needs {len(lines)} lines of code, "
                 f"over the limit max_lines={self.max_lines}"
-                + ("" if loop else "; no repeated per-sample subgraph was found to loop over")
+                + ("" if loop else "; no repeated per-sample subgraph was found to loop over (sum per-sample "
+                   "losses with autograd_lite.sum, one node, not a chain of +)")
                 + ": compile a smaller function, or raise max_lines")
         return "\n".join(lines) + "\n"
 
