@@ -15,7 +15,10 @@ leaves, with plain floats and no node objects.
   generated backward pass and adds every leaf's gradient into its ``.grad``
   (leaves accumulate, as with ``backward()``); other Values come back as
   leaves holding their data.  Intermediate nodes are not kept, so only
-  leaves get a ``.grad``.
+  leaves get a ``.grad``, and only the result's own ``backward()`` method
+  runs the generated pass (to :func:`~autograd_lite.gradients` the result is
+  a leaf).  Inside a transformation (``grad``, ``jvp``...) and under
+  ``no_grad()``, ``f`` simply runs as it is.
 * Inputs: the leaves of the traced graph.  A Value passed as an argument is
   read from the arguments of each call; any other leaf (a model's
   parameters) is read from the leaf itself, so an optimizer's updates are
@@ -55,6 +58,7 @@ from numbers import Real
 from typing import Any, Callable, Iterator
 
 from ._codegen import MAX_LINES, _comparison_log, _generate, _Plan, _Retrace, _Writer
+from .functional import _depth
 from .graph import _check_fresh
 from .value import Value, is_grad_enabled
 
@@ -188,8 +192,9 @@ class Compiled:
         return self._last.source
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not is_grad_enabled():
-            return self.f(*args, **kwargs)  # no graph to record: just run it
+        if not is_grad_enabled() or _depth.get():
+            # no graph to record, or a transformation (grad, jvp...) needs f's own graph
+            return self.f(*args, **kwargs)
         key, values = _key(args, kwargs)
         trace = self._cache.get(key)
         if trace is not None:

@@ -324,3 +324,11 @@ def test_changing_a_leaf_before_backward_is_refused_as_in_eager_mode():
         x.data = 0.75
         with pytest.raises(al.StaleGraphError, match="'x' was changed"):
             y.backward()
+
+
+def test_inside_a_transformation_the_function_runs_eagerly():
+    f = lambda x: (x * x).sin()  # noqa: E731
+    cf = al.compile(f)
+    for x in (0.3, 1.1):
+        assert close(al.grad(cf)(x), al.grad(f)(x)) and close(al.derivative(cf, 2)(x), al.derivative(f, 2)(x))
+    assert cf.traces == 0
