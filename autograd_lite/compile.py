@@ -169,8 +169,16 @@ class _Result(Value):
 class Compiled:
     """A function compiled by :func:`compile`: call it as the function itself.
 
-    ``source`` is the Python code generated for the last trace.
+    ``source`` is the Python code generated for the last trace; ``traces``
+    and ``calls`` count the traces and the calls.  A function that keeps
+    needing new traces (every call with new numbers, a branch that flips
+    every time) gains nothing from them: after ``GIVE_UP`` traces, if more
+    than half of the calls traced, it stops tracing (``gave_up``) and runs
+    ``f`` as it is whenever no earlier trace fits.
     """
+
+    #: Traces after which a function that traces on most calls is run as it is.
+    GIVE_UP = 16
 
     def __init__(self, f: Callable, max_lines: int = MAX_LINES) -> None:
         if not callable(f):
@@ -180,6 +188,8 @@ class Compiled:
         self.f = f
         self.max_lines = max_lines
         self.traces = 0
+        self.calls = 0
+        self.gave_up = False
         self._cache: dict = {}
         self._last: "_Trace | None" = None
         functools.update_wrapper(self, f)
@@ -195,8 +205,12 @@ class Compiled:
         if not is_grad_enabled() or _depth.get():
             # no graph to record, or a transformation (grad, jvp...) needs f's own graph
             return self.f(*args, **kwargs)
+        self.calls += 1
         key, values = _key(args, kwargs)
         trace = self._cache.get(key)
+        if trace is None and (self.gave_up or self.traces >= self.GIVE_UP and 2 * self.traces > self.calls):
+            self.gave_up = True  # tracing does not pay off for this function: run it as it is
+            return self.f(*args, **kwargs)
         if trace is not None:
             try:
                 return trace.replay(values, lambda: _first_value(self.f(*args, **kwargs)))

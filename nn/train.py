@@ -113,9 +113,10 @@ def fit(model: Module, X: Sequence, y: Sequence, *, loss: Loss = hinge,
     :class:`~nn.LinearDecay`) is stepped after every optimizer step.  A tqdm
     progress bar shows the loss and accuracy unless ``progress=False``.
     ``compile=True`` runs each step's forward and backward passes through
-    :func:`autograd_lite.compile` (same numbers, several times faster); a
-    batch is traced the first time it is seen, so it pays off when batches
-    repeat (``batch_size=None``: the whole set every step).
+    :func:`autograd_lite.compile` (same numbers, several times faster) when
+    every step uses the whole set (``batch_size=None``); shuffled
+    mini-batches never repeat, so they would be traced anew every step, and
+    train as without it.
 
     Returns a :class:`History` with one loss / accuracy / lr entry per step.
 
@@ -148,7 +149,7 @@ def fit(model: Module, X: Sequence, y: Sequence, *, loss: Loss = hinge,
         if alpha:
             total = total + l2_penalty(params, alpha)
         return total, outputs
-    run = _compile(batch_loss) if compile else batch_loss
+    run = _compile(batch_loss) if compile and (batch_size is None or batch_size >= len(X)) else batch_loss
     history = History()
     bar = tqdm(range(steps), desc=desc, unit="step", disable=not progress, leave=True)
     try:

@@ -274,7 +274,7 @@ def test_fit_with_compile_trains_exactly_as_without():
     assert all(close(a, b) for a, b in zip(w1, w2))
 
 
-def test_fit_with_compile_and_mini_batches():
+def test_fit_with_compile_and_mini_batches_trains_as_without():
     X, y = make_moons(20, noise=0.1, seed=2)
     labels = [2 * t - 1 for t in y]
     runs = []
@@ -332,3 +332,11 @@ def test_inside_a_transformation_the_function_runs_eagerly():
     for x in (0.3, 1.1):
         assert close(al.grad(cf)(x), al.grad(f)(x)) and close(al.derivative(cf, 2)(x), al.derivative(f, 2)(x))
     assert cf.traces == 0
+
+
+def test_a_function_that_traces_on_most_calls_stops_tracing():
+    x = Value(0.5)
+    f = al.compile(lambda c: x * c)
+    for i in range(40):
+        assert f(float(i)).data == 0.5 * i
+    assert f.traces == al.compile(lambda: x).GIVE_UP and f.calls == 40 and f.gave_up
