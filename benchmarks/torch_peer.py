@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .data import ALPHA, LR
+from .data import ALPHA, LR, Step, flat
 
 NAME = "torch (scalars)"
 
@@ -16,7 +16,7 @@ def available() -> "str | None":
     return None
 
 
-def mlp_step(points, labels, weights):
+def mlp_step(points, labels, weights) -> Step:
     import torch
     params = []
     layers = []
@@ -28,8 +28,15 @@ def mlp_step(points, labels, weights):
             params += wt + [bt]
             layer.append((wt, bt))
         layers.append(layer)
+    start = flat(weights)
     inputs = [[torch.tensor(x1, dtype=torch.float64), torch.tensor(x2, dtype=torch.float64)] for x1, x2 in points]
     last = len(layers) - 1
+
+    def reset() -> None:
+        with torch.no_grad():
+            for p, v in zip(params, start):
+                p.fill_(v)
+                p.grad = None
 
     def forward(x):
         for li, layer in enumerate(layers):
@@ -42,7 +49,7 @@ def mlp_step(points, labels, weights):
             x = out
         return x[0]
 
-    def step() -> float:
+    def run() -> float:
         losses = [torch.relu(1 - y * forward(x)) for x, y in zip(inputs, labels)]
         data_loss = sum(losses) * (1.0 / len(losses))
         reg_loss = ALPHA * sum(p * p for p in params)
@@ -54,7 +61,7 @@ def mlp_step(points, labels, weights):
             for p in params:
                 p -= LR * p.grad
         return loss.detach().item()
-    return step
+    return Step(run, reset, lambda: [float(p.grad) for p in params])
 
 
 def chain(n: int) -> float:
