@@ -10,6 +10,7 @@
 
 from . import ops
 from .check import GradcheckError, gradcheck, numerical_grad
+from .compile import compile
 from .custom import op
 from .expr import ExpressionError
 from .functional import derivative, grad, hessian, hvp, jacobian, jvp, value_and_grad
@@ -29,7 +30,7 @@ __all__ = [
     # backprop
     "backward", "gradients", "no_grad", "topological_order", "zero_grad", "StaleGraphError",
     # functional transformations
-    "grad", "value_and_grad", "derivative", "jacobian", "hessian", "jvp", "hvp",
+    "compile", "grad", "value_and_grad", "derivative", "jacobian", "hessian", "jvp", "hvp",
     # seeing it
     "trace_backward", "trace_forward", "draw_graph", "render", "ExpressionError",
     # checking it

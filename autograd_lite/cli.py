@@ -200,12 +200,14 @@ def _register_graph(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="PATH", default="graph.svg",
                    help="the picture to write: .svg, .png, .pdf, or .dot/.gv for the DOT "
                         "source (default: graph.svg in the current directory)")
-    p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR",
-                   help="direction of the drawing (default: LR, left to right)")
+    p.add_argument("--rankdir", choices=("auto", "LR", "TB", "RL", "BT"), default="auto",
+                   help="direction of the drawing (default: auto, left to right unless too wide)")
     p.add_argument("--no-grad", action="store_true",
                    help="leave the gradients out of the picture (they are still printed)")
     p.add_argument("--max-nodes", metavar="N", type=int, default=500,
                    help="refuse to draw graphs with more nodes than this (default: 500)")
+    p.add_argument("--timeout", metavar="SECONDS", type=float, default=30.0,
+                   help="stop Graphviz after this many seconds (default: 30)")
     p.set_defaults(func=_run_graph)
 
 
@@ -269,11 +271,16 @@ def _run_graph(args: argparse.Namespace) -> int:
         result = Value(result)
     result.backward()
     try:                                              # every check passes before any output
-        render(result, resolve_target(args.output), rankdir=args.rankdir,
-               show_grad=not args.no_grad, max_nodes=args.max_nodes)
+        render(result, resolve_target(args.output), rankdir=args.rankdir, show_grad=not args.no_grad,
+               max_nodes=args.max_nodes, timeout=args.timeout)
     except GraphTooLargeError as exc:
-        raise ValueError(f"the graph has {exc.nodes} nodes, more than --max-nodes {exc.limit}; "
-                         f"pass --max-nodes {exc.nodes} to draw it anyway") from None
+        if exc.nodes > exc.limit:
+            raise ValueError(f"the graph has {exc.nodes} nodes, more than --max-nodes {exc.limit}; "
+                             f"pass --max-nodes {exc.nodes} to draw it anyway") from None
+        need = (exc.nodes + exc.edges + 1) // 2
+        raise ValueError(f"the graph has {exc.nodes} nodes and {exc.edges} edges, more than twice "
+                         f"--max-nodes {exc.limit} together (a value used many times is slow to lay "
+                         f"out); pass --max-nodes {need} to draw it anyway") from None
     print(f"f = {result.data:.10g}")
     for n in names:
         print(f"df/d{n} = {variables[n].grad:.10g}")
@@ -369,3 +376,7 @@ def _run_check(args: argparse.Namespace) -> int:
     for w in dict.fromkeys(str(w.message) for w in caught):
         print(f"warning: {w}")
     return 1 if report.failed else 0
+
+
+# --------------------------------------------------------------------- steps
+from . import _steps_command  # noqa: E402,F401  (its @command registers `steps`)

@@ -21,15 +21,17 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import graphviz
-
+from ._export import frame_pictures, stepper_html
+from ._graphviz import fit_svg, svg_element
 from .trace import BackwardTrace, trace_backward
 from .value import Value
-from .viz import _missing
+from .viz import check_size
 
 __all__ = ["Stepper"]
 
 _INSTALL = 'pip install "autograd-lite[notebook]"'
+#: A backward pass of fewer steps than this carries every frame in its display (kernel-free stepper).
+STATIC_STEPS = 150
 
 
 def _ipywidgets() -> Any:
@@ -41,14 +43,27 @@ def _ipywidgets() -> Any:
     return ipywidgets
 
 
-def _svg(graph: graphviz.Digraph) -> str:
-    """The picture as an ``<svg>`` element (no XML prologue, so it can sit inside HTML)."""
-    try:
-        text = graph.pipe(format="svg").decode("utf-8")
-    except graphviz.ExecutableNotFound:
-        raise _missing("svg") from None
-    start = text.find("<svg")
-    return text[start:] if start >= 0 else text
+def _frame_box(svg: str, uid: str = "") -> str:
+    """A frame in a box that scrolls (the picture only) when it is larger than the output."""
+    ident = f' id="{uid}"' if uid else ""
+    return f'<div class="agl-frame"{ident} style="overflow:auto;max-height:75vh;max-width:100%">{svg}</div>'
+
+
+#: Run by the live widget's front end after each step: scroll the frame's box so that the
+#: step's edge is in view (the box is only as large as the output; the picture may be larger).
+_KEEP_IN_VIEW = """
+(function (tries) {
+  function go() {
+    var box = document.getElementById("%s");
+    var hot = box && box.querySelector("g.hot");
+    if (!box || !hot || box.dataset.step !== "%d") { if (tries-- > 0) setTimeout(go, 60); return; }
+    var b = box.getBoundingClientRect(), h = hot.getBoundingClientRect();
+    if (h.left < b.left || h.right > b.right) box.scrollLeft += (h.left + h.right - b.left - b.right) / 2;
+    if (h.top < b.top || h.bottom > b.bottom) box.scrollTop += (h.top + h.bottom - b.top - b.bottom) / 2;
+  }
+  go();
+})(30);
+"""
 
 
 class Stepper:
@@ -56,7 +71,14 @@ class Stepper:
 
     ``draw_options`` go to :func:`autograd_lite.draw_graph` (``rankdir``,
     ``digits``, ``color_by_grad``, ...); ``seed`` is d(root)/d(root).  No
-    ``.grad`` field is touched.
+    ``.grad`` field is touched.  Every frame is drawn at the same positions
+    (one layout per trace), scaled to the width of the output.
+
+    Wherever it is shown it carries its own fallbacks: besides the live
+    widget, its display holds a stepper made of HTML and JavaScript that needs
+    no kernel (for a saved notebook reopened, nbconvert's HTML, the
+    documentation site) and an SVG image of the current frame (for viewers
+    that run no scripts, such as GitHub).
 
     Attributes: ``trace`` (the :class:`~autograd_lite.trace.BackwardTrace`),
     ``slider`` (an ``IntSlider`` from -1 to ``len(trace) - 1``), ``previous``
@@ -65,29 +87,37 @@ class Stepper:
     Set ``stepper.step = k`` (or ``stepper.slider.value = k``) to move.
 
     Raises ``ImportError`` when ipywidgets is missing, naming the install
-    command, and ``TypeError`` if ``root`` is not a Value.
+    command, ``TypeError`` if ``root`` is not a Value, and
+    :class:`~autograd_lite.viz.GraphTooLargeError` (a ``ValueError``) for a
+    graph of more than ``max_nodes`` nodes -- before tracing it.
     """
 
-    def __init__(self, root: Value, *, seed: float = 1.0, digits: int = 6, **draw_options: Any) -> None:
+    def __init__(self, root: Value, *, seed: float = 1.0, digits: int = 6,
+                 max_nodes: "int | None" = 500, **draw_options: Any) -> None:
         widgets = _ipywidgets()
         if not isinstance(root, Value):
             raise TypeError(f"Stepper() needs a Value, got {type(root).__name__}")
-        self.trace: BackwardTrace = trace_backward(root, seed, digits=digits)
-        self.draw_options = draw_options
-        self.trace.frame(-1, **draw_options)          # bad options fail here, not in a callback
-        self._svgs: dict[int, str] = {}
+        check_size(root, max_nodes, "Stepper()")
+        self.trace: BackwardTrace = trace_backward(root, seed, digits=digits, max_nodes=None)
+        self.draw_options = {"max_nodes": max_nodes, **draw_options}
+        self.trace.frame(-1, **self.draw_options)     # bad options fail here, not in a callback
+        self._svgs: "list[str] | None" = None
+        self._one: dict[int, str] = {}
         last = len(self.trace) - 1
         self.slider = widgets.IntSlider(value=-1, min=-1, max=last, step=1, description="step",
                                         continuous_update=True)
         self.previous = widgets.Button(description="Previous", icon="step-backward")
         self.next = widgets.Button(description="Next", icon="step-forward")
-        self.picture = widgets.HTML()
+        self.picture = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.row = widgets.HTML()
+        self._uid = f"agl-live-{id(self):x}"
+        self._scroller = widgets.Output(layout=widgets.Layout(display="none"))
         self.previous.on_click(lambda _: self._move(-1))
         self.next.on_click(lambda _: self._move(+1))
         self.slider.observe(lambda _: self._show(), names="value")
         self.widget = widgets.VBox([widgets.HBox([self.previous, self.slider, self.next]),
-                                    self.picture, self.row])
+                                    self.picture, self.row, self._scroller],
+                                   layout=widgets.Layout(width="100%"))
         self._show()
 
     # ------------------------------------------------------------ moving
@@ -108,18 +138,49 @@ class Stepper:
 
     def _show(self) -> None:
         k = self.step
-        self.picture.value = f'<div style="overflow-x:auto">{self.svg(k)}</div>'
+        box = _frame_box(self.svg(k), self._uid)
+        self.picture.value = box.replace(' style=', f' data-step="{k}" style=', 1)
         self.row.value = self.row_html(k)
         self.previous.disabled = k <= self.slider.min
         self.next.disabled = k >= self.slider.max
+        self._keep_in_view(k)
+
+    def _keep_in_view(self, k: int) -> None:
+        """In a running notebook, have the front end scroll the frame's box to the step's edge."""
+        try:
+            from IPython import get_ipython
+            from IPython.display import Javascript, display
+        except ImportError:  # pragma: no cover - ipywidgets needs IPython
+            return
+        if k < 0 or get_ipython() is None:
+            return
+        with self._scroller:
+            self._scroller.clear_output()
+            display(Javascript(_KEEP_IN_VIEW % (self._uid, k)))
 
     # ------------------------------------------------------------ content
 
+    def _raw(self) -> list[str]:
+        """Graphviz's SVG of every frame, made by one run of Graphviz on first use."""
+        if self._svgs is None:
+            pictures = frame_pictures(self.trace, range(-1, len(self.trace)), "svg", **self.draw_options)
+            self._svgs = [svg_element(p.decode("utf-8")) for p in pictures]
+        return self._svgs
+
+    def _frame(self, k: int) -> str:
+        """Graphviz's SVG of frame ``k``: from every frame when they are made, else drawn alone."""
+        if self._svgs is not None:
+            return self._svgs[k + 1]
+        if k not in self._one:
+            [picture] = frame_pictures(self.trace, [k], "svg", **self.draw_options)
+            self._one[k] = svg_element(picture.decode("utf-8"))
+        return self._one[k]
+
     def svg(self, k: int) -> str:
-        """Frame ``k`` (-1 .. len(trace)-1) as SVG text."""
-        if k not in self._svgs:
-            self._svgs[k] = _svg(self.trace.frame(k, **self.draw_options))
-        return self._svgs[k]
+        """Frame ``k`` (-1 .. len(trace)-1) as an SVG element that scales to its container's width."""
+        if not -1 <= k < len(self.trace):
+            raise IndexError(f"Stepper: step {k} is out of range (-1 to {len(self.trace) - 1})")
+        return fit_svg(self._frame(k))
 
     def frames(self, format: str = "svg") -> list[str]:
         """Every frame, from step -1 (only the seed) to the last step: ``len(trace) + 1`` SVG texts."""
@@ -128,16 +189,8 @@ class Stepper:
         return [self.svg(k) for k in range(-1, len(self.trace))]
 
     def caption(self, k: int) -> str:
-        """One sentence saying what step ``k`` does."""
-        t = self.trace
-        if k == -1:
-            return (f"Before the first step: only the output {t.names[t.root]} has its gradient, "
-                    f"d{t.names[t.root]}/d{t.names[t.root]} = {t.grads_after(-1)[t.root]:g}.")
-        s = t[k]
-        node, parent = t.names[s.node], t.names[s.parent]
-        return (f"Step {k} of {len(t) - 1}: {node} passes its gradient back to {parent}: "
-                f"{s.local_grad:.{t.digits}g} \u00d7 {s.upstream:.{t.digits}g} = "
-                f"{s.contribution:.{t.digits}g}, so grad({parent}) is now {s.parent_grad:.{t.digits}g}.")
+        """One sentence saying what step ``k`` does (the trace's :meth:`~autograd_lite.trace.BackwardTrace.explain`)."""
+        return self.trace.explain(k)
 
     def row_html(self, k: int) -> str:
         """The caption of step ``k`` and its row of the trace's table, as HTML."""
@@ -146,15 +199,24 @@ class Stepper:
         return f"<p>{text}</p>{table}"
 
     def static_html(self, k: "int | None" = None) -> str:
-        """Frame ``k`` (default: the step shown) and its row as plain HTML, for pages without a kernel."""
+        """The stepper as HTML and JavaScript that need no kernel, starting at step ``k`` (default: the step shown).
+
+        Without scripts it shows frame ``k``, its sentence and its row.
+        """
         k = self.step if k is None else k
-        return f'<div style="overflow-x:auto">{self.svg(k)}</div>{self.row_html(k)}'
+        if len(self.trace) >= STATIC_STEPS:
+            return (f"{_frame_box(self.svg(k))}{self.row_html(k)}"
+                    f"<p><em>Stepping without a kernel holds at most {STATIC_STEPS - 1} steps; this "
+                    f"backward pass has {len(self.trace)}: write it to a page with "
+                    f"<code>stepper.trace.save(\"steps.html\")</code>.</em></p>")
+        return stepper_html(self.trace, k, svgs=self._raw(), **self.draw_options)
 
     # ------------------------------------------------------------ display
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        """The live widget, with the current frame as HTML for viewers that cannot run it."""
-        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": self.static_html()}
+        """The live widget, with a kernel-free stepper (HTML) and the current frame (SVG) as fallbacks."""
+        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": self.static_html(),
+                                  "image/svg+xml": self._frame(self.step)}
         live = self.widget._repr_mimebundle_(include=include, exclude=exclude)
         if live:
             bundle.update({k: v for k, v in live.items() if k != "text/plain"})

@@ -14,14 +14,29 @@ so the gradients of the last steps are exactly those of ``backward()``.
 from __future__ import annotations
 
 import html
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence, overload
 
 from .graph import reverse_sweep, store_gradients, topological_order
 from .value import Value
 
 if TYPE_CHECKING:  # pragma: no cover
-    import graphviz
+    from .layout import Layout
+    from .viz import Picture
+
+#: The largest graph a trace is made for by default, in nodes (nodes and edges together: twice that).
+#: A trace keeps a record per edge, so ten times this would take a gigabyte.
+MAX_NODES = 100_000
+
+
+def _refuse_oversized(root: Value, max_nodes: "int | None", who: str) -> None:
+    """Refuse a graph over ``max_nodes`` before building anything of its size."""
+    if not isinstance(root, Value):
+        raise TypeError(f"{who} needs a Value, got {type(root).__name__}")
+    from .viz import check_size
+    check_size(root, max_nodes, who)
 
 
 def node_names(order: Sequence[Value]) -> dict[Value, str]:
@@ -86,7 +101,8 @@ class ForwardStep:
 class ForwardTrace(Sequence[ForwardStep]):
     """Every node's computation in topological order (inputs first, root last)."""
 
-    def __init__(self, root: Value, digits: int = 6) -> None:
+    def __init__(self, root: Value, digits: int = 6, max_nodes: "int | None" = MAX_NODES) -> None:
+        _refuse_oversized(root, max_nodes, "trace_forward()")
         self.root = root
         self.order = topological_order(root)
         self.names = node_names(self.order)
@@ -121,8 +137,12 @@ class ForwardTrace(Sequence[ForwardStep]):
         return f"<ForwardTrace of {len(self)} nodes>"
 
 
-def trace_forward(root: Value, digits: int = 6) -> ForwardTrace:
+def trace_forward(root: Value, digits: int = 6, *, max_nodes: "int | None" = MAX_NODES) -> ForwardTrace:
     """The forward pass of ``root``'s graph, node by node in topological order.
+
+    A graph of more than ``max_nodes`` nodes (or nodes and edges together more than twice that) is
+    refused with :class:`~autograd_lite.viz.GraphTooLargeError` (a
+    ``ValueError``) before the trace is built; ``max_nodes=None``: no limit.
 
     >>> from autograd_lite import Value
     >>> x = Value(0.5, label="x")
@@ -134,7 +154,7 @@ def trace_forward(root: Value, digits: int = 6) -> ForwardTrace:
        2  v2    sin(v1)      0.247404
        3  v3    exp(v2)        1.2807
     """
-    return ForwardTrace(root, digits)
+    return ForwardTrace(root, digits, max_nodes)
 
 
 # ----------------------------------------------------------------- backward
@@ -159,7 +179,9 @@ class BackwardStep:
 class BackwardTrace(Sequence[BackwardStep]):
     """The backward pass as an ordered list of :class:`BackwardStep`."""
 
-    def __init__(self, root: Value, seed: float = 1.0, digits: int = 6) -> None:
+    def __init__(self, root: Value, seed: float = 1.0, digits: int = 6,
+                 max_nodes: "int | None" = MAX_NODES) -> None:
+        _refuse_oversized(root, max_nodes, "trace_backward()")
         self.root = root
         self.order = topological_order(root)
         self.names = node_names(self.order)
@@ -170,6 +192,7 @@ class BackwardTrace(Sequence[BackwardStep]):
         # each node passes its gradient to its parents in order, in consecutive steps
         first: dict[Value, int] = {}
         self._positions = [i - first.setdefault(s.node, i) for i, s in enumerate(self.steps)]
+        self._layouts: dict = {}
 
     @overload
     def __getitem__(self, i: int) -> BackwardStep: ...
@@ -217,7 +240,7 @@ class BackwardTrace(Sequence[BackwardStep]):
         s = self.steps[k]
         return s.parent, s.node, self._positions[k]
 
-    def frame(self, k: int, **draw_options: Any) -> "graphviz.Digraph":
+    def frame(self, k: int, **draw_options: Any) -> "Picture":
         """The graph as it stands once steps 0..k have run (k = -1: before the first step).
 
         The edge of step ``k`` is drawn thick and red; nodes with a complete
@@ -225,6 +248,9 @@ class BackwardTrace(Sequence[BackwardStep]):
         show it so far, with a dashed amber border and ``…``; nodes not yet
         reached are grey and dashed with grad ``?``.  ``draw_options`` go to
         :func:`autograd_lite.draw_graph`.  No ``.grad`` field is touched.
+
+        Every frame of a trace (with the same options) is drawn at the same
+        positions, from :meth:`layout`: nothing moves from one step to the next.
         Raises ``IndexError`` for a step outside -1..len(trace)-1.
 
         >>> from autograd_lite import Value
@@ -234,12 +260,76 @@ class BackwardTrace(Sequence[BackwardStep]):
         ['v1 -> op2']
         """
         from .viz import draw_graph
+        if not -1 <= k < len(self.steps):
+            raise IndexError(f"frame(): step {k} is out of range (-1 to {len(self.steps) - 1})")
+        return draw_graph(self.root, **self._frame_options(k), layout=self.layout(**draw_options),
+                          **draw_options)
+
+    def _frame_options(self, k: int) -> dict[str, Any]:
         grads = self.grads_after(k)
         pending = {n for n in self.order if n not in grads}
         partial = set(grads) - self.final_after(k)
         edges = [self.edge(k)] if k >= 0 else []
-        return draw_graph(self.root, grads=grads, pending=pending, partial=partial,
-                          highlight_edges=edges, **draw_options)
+        return {"grads": grads, "pending": pending, "partial": partial, "highlight_edges": edges}
+
+    def layout(self, **draw_options: Any) -> "Layout":
+        """The positions every frame is drawn at, computed once (one run of ``dot``) per options.
+
+        Each node's box is sized for the widest text it shows in any frame
+        (its gradient to the most digits, with the ``…`` of a partial sum).
+        With ``rankdir="auto"`` (the default) the graph is laid out left to
+        right unless that is too wide to read at a notebook's width and top to
+        bottom is narrower.
+        """
+        from .layout import MAX_WIDTH_PT, compute_layout
+        from .viz import draw_graph
+        key = repr(sorted(draw_options.items()))
+        if key not in self._layouts:
+            sizing = self._widest_grads(draw_options.get("digits", 4))
+            options = {k: v for k, v in draw_options.items()
+                       if k not in ("rankdir", "highlight", "highlight_edges")}
+
+            def lay_out(rankdir: str) -> "Layout":
+                g = draw_graph(self.root, grads=sizing, partial=set(self.order), rankdir=rankdir, **options)
+                return compute_layout(g.source, g.graph_attr["rankdir"])
+
+            rankdir = draw_options.get("rankdir", "auto")
+            best = lay_out(rankdir)
+            if rankdir == "auto" and best.width_pt > MAX_WIDTH_PT:
+                other = lay_out("TB" if best.rankdir == "LR" else "LR")
+                if other.width_pt < best.width_pt:
+                    best = other
+            self._layouts[key] = best
+        return self._layouts[key]
+
+    def _widest_grads(self, digits: int) -> dict[Value, float]:
+        """For each node, the gradient it shows in some frame whose text is the longest."""
+        widest: dict[Value, float] = {self.root: self.grads[self.root]}
+        for s in self.steps:
+            old = widest.get(s.parent)
+            if old is None or len(f"{s.parent_grad:.{digits}g}") > len(f"{old:.{digits}g}"):
+                widest[s.parent] = s.parent_grad
+        return widest
+
+    def save(self, path: "str | os.PathLike[str]", *, step: "int | None" = None,
+             timeout: "float | None" = None, **draw_options: Any) -> Path:
+        """Write the backward pass to ``path``, the format chosen by its suffix; returns ``path``.
+
+        * ``.html``: one self-contained page (no network needed) stepping
+          through every frame: a slider, Previous/Next buttons, the arrow keys,
+          each step's row of the table and a sentence explaining it;
+        * ``.gif``: an animation with one frame per step plus the start (needs
+          Pillow: ``pip install "autograd-lite[gif]"``);
+        * ``.svg``, ``.png``, ``.pdf``: the single frame of step ``step``
+          (default: the last).
+
+        The file is written atomically.  ``draw_options`` go to
+        :func:`autograd_lite.draw_graph`; ``timeout`` bounds each run of
+        Graphviz (default 30 s).  Raises ``ValueError`` for an unknown suffix
+        or a step out of range, and the errors of :func:`autograd_lite.render`.
+        """
+        from ._export import save_trace
+        return save_trace(self, path, step=step, timeout=timeout, **draw_options)
 
     def _row(self, s: BackwardStep) -> list[str]:
         d, n = self.digits, self.names
@@ -250,6 +340,30 @@ class BackwardTrace(Sequence[BackwardStep]):
         return [self._row(s) for s in self.steps]
 
     _HEADER = ("step", "from", "to", "local d(from)/d(to)", "upstream grad", "contribution", "grad(to) after")
+
+    def explain(self, k: int) -> str:
+        """One sentence saying what step ``k`` does (k = -1: the state before the first step).
+
+        >>> from autograd_lite import Value
+        >>> x = Value(0.5, label="x")
+        >>> print(trace_backward((x ** 2).sin().exp()).explain(1))
+        Step 1 (of 0-2): v2 passes its gradient back to v1: local derivative 0.968912 \u00d7 upstream 1.2807 = 1.24088, so grad(v1) is now 1.24088.
+        """
+        if not -1 <= k < len(self.steps):
+            raise IndexError(f"explain(): step {k} is out of range (-1 to {len(self.steps) - 1})")
+        d, names = self.digits, self.names
+        if k == -1:
+            top = names[self.root]
+            return (f"Before step 0: only the output {top} has its gradient, "
+                    f"d{top}/d{top} = {_num(self.grads[self.root], d)}.")
+        s = self.steps[k]
+        node, parent = names[s.node], names[s.parent]
+        now = (f"grad({parent}) is now {_num(s.parent_grad, d)}" if s.parent in self.final_after(k) else
+               f"grad({parent}) is {_num(s.parent_grad, d)} so far (another node using {parent} "
+               f"has still to pass its gradient back)")
+        return (f"Step {k} (of 0-{len(self.steps) - 1}): {node} passes its gradient back to {parent}: "
+                f"local derivative {_num(s.local_grad, d)} \u00d7 upstream {_num(s.upstream, d)} = "
+                f"{_num(s.contribution, d)}, so {now}.")
 
     def row(self, k: int) -> str:
         """Step ``k`` as one line of the table, with the header."""
@@ -265,11 +379,15 @@ class BackwardTrace(Sequence[BackwardStep]):
         return f"<BackwardTrace of {len(self)} steps over {len(self.order)} nodes>"
 
 
-def trace_backward(root: Value, seed: float = 1.0, *, apply: bool = False, digits: int = 6) -> BackwardTrace:
+def trace_backward(root: Value, seed: float = 1.0, *, apply: bool = False, digits: int = 6,
+                   max_nodes: "int | None" = MAX_NODES) -> BackwardTrace:
     """The backward pass of ``root`` as a list of steps, one per edge of the graph.
 
     Leaves every ``.grad`` field as it was unless ``apply=True``, which stores
-    the gradients exactly as :func:`autograd_lite.backward` would.
+    the gradients exactly as :func:`autograd_lite.backward` would.  A graph of
+    more than ``max_nodes`` nodes (or nodes and edges together more than twice that) is refused with
+    :class:`~autograd_lite.viz.GraphTooLargeError` (a ``ValueError``) before
+    anything of its size is built; ``max_nodes=None``: no limit.
 
     >>> from autograd_lite import Value
     >>> x = Value(0.5, label="x")
@@ -280,7 +398,7 @@ def trace_backward(root: Value, seed: float = 1.0, *, apply: bool = False, digit
        1  v2    v1             0.968912         1.2807       1.24088         1.24088
        2  v1    x                     1        1.24088       1.24088         1.24088
     """
-    trace = BackwardTrace(root, seed, digits)
+    trace = BackwardTrace(root, seed, digits, max_nodes)
     if apply:
         trace.apply()
     return trace

@@ -29,57 +29,68 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
-import tempfile
 from pathlib import Path
-from typing import Collection, Iterable, Mapping, Union
+from typing import Any, Collection, Iterable, Mapping, Union
 
 import graphviz
 
+from ._atomic_write import _write_atomic
+from ._graphviz import (INSTALL_HINT, TIMEOUT, GraphvizError, GraphvizNotFoundError,
+                        GraphvizTimeoutError, Picture, check_timeout, run)
+from .layout import Layout, auto_rankdir, count_graph
 from .graph import topological_order
 from .value import Value
+
+__all__ = ["draw_graph", "render", "output_format", "Picture", "GraphTooLargeError", "GraphvizError",
+           "GraphvizNotFoundError", "GraphvizTimeoutError", "FORMATS", "INSTALL_HINT", "TIMEOUT"]
 
 #: File suffixes :func:`render` knows, and the format each is written in.
 FORMATS: dict[str, str] = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
 
-#: How to install Graphviz, in one line.
-INSTALL_HINT = ("install it with `sudo apt-get install graphviz` (Debian/Ubuntu), "
-                "`brew install graphviz` (macOS) or `conda install -c conda-forge graphviz`")
-
 _FILL = {"intermediate": "#ffffff", "leaf": "#dbe9f6", "parameter": "#fde3c3"}
 _SHAPE = {"intermediate": "record", "leaf": "Mrecord", "parameter": "Mrecord"}
 _HIGHLIGHT = "#d62728"
+_HIGHLIGHT_ON_RED = "#1f5fbf"   # the highlight when fills are red already (color_by_grad)
 _PENDING = "#9e9e9e"
 _PARTIAL = "#e6a000"
 _SCALE_LOW = (255, 255, 255)   # |grad| = 0
 _SCALE_HIGH = (203, 24, 29)    # |grad| = the largest |grad| of the graph
-_RANKDIRS = ("LR", "TB", "RL", "BT")
+_RANKDIRS = ("auto", "LR", "TB", "RL", "BT")
+#: Graphviz's network simplex is bounded to this many iterations per node, so a
+#: node used by many others (one leaf feeding 50 products) is laid out in a
+#: second, not in minutes.
+_NSLIMIT = "5"
 
 GraphLike = Union[graphviz.Digraph, graphviz.Graph, graphviz.Source]
 
 
 class GraphTooLargeError(ValueError):
-    """The graph has more nodes than ``max_nodes``; ``nodes`` and ``limit`` say how many."""
+    """The graph has more nodes than ``max_nodes``, or more nodes and edges together than twice that.
 
-    def __init__(self, nodes: int, limit: int) -> None:
-        self.nodes, self.limit = nodes, limit
+    ``nodes``, ``edges`` and ``limit`` say how many.
+    """
+
+    def __init__(self, nodes: int, limit: int, edges: int = 0, who: str = "draw_graph()",
+                 exact: bool = True) -> None:
+        self.nodes, self.limit, self.edges = nodes, limit, edges
+        more = "" if exact else "more than "
+        if nodes > limit:
+            size = f"{more}{nodes - (not exact)} nodes, more than the limit max_nodes={limit}"
+        else:
+            size = (f"{nodes} nodes and {more}{edges - (not exact)} edges, more than twice the limit "
+                    f"max_nodes={limit} together (edges count as well as nodes: a value used many "
+                    f"times is slow to lay out)")
+        need = max(nodes, (nodes + edges + 1) // 2)
         super().__init__(
-            f"draw_graph(): the graph has {nodes} nodes, more than the limit max_nodes={limit} "
-            f"(Graphviz would take long and the picture would be unreadable); pass "
-            f"max_nodes={nodes} or more (or max_nodes=None) to draw it anyway")
+            f"{who}: the graph has {size} (Graphviz would take long and the picture would be "
+            f"unreadable); pass max_nodes={need} or more (or max_nodes=None) to draw it anyway")
 
 
-class GraphvizError(OSError):
-    """Graphviz's ``dot`` program failed or is missing (an ``OSError``, like a missing file)."""
-
-
-class GraphvizNotFoundError(GraphvizError):
-    """The ``dot`` program is not installed; the message says how to install it."""
-
-
-def _kind(node: Value) -> str:
+def _kind(node: Value, parameters: "frozenset | None" = None) -> str:
     if node.parents:
         return "intermediate"
+    if parameters is not None:
+        return "parameter" if node in parameters else "leaf"
     return "parameter" if node.label is not None else "leaf"
 
 
@@ -102,25 +113,59 @@ def _scale(t: float) -> tuple[str, str]:
     return "#%02x%02x%02x" % tuple(rgb), ("#ffffff" if t > 0.6 else "#000000")
 
 
-def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digits: int = 4,
+def _check_max_nodes(max_nodes: "int | None", who: str) -> None:
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int)
+                                  or max_nodes < 1):
+        raise ValueError(f"{who}: max_nodes must be a positive integer or None, got {max_nodes!r}")
+
+
+def check_size(root: Value, max_nodes: "int | None", who: str = "draw_graph()") -> None:
+    """Refuse ``root``'s graph if it has more than ``max_nodes`` nodes, or nodes and edges together
+    more than ``2 * max_nodes`` (an edge is one use of a value: ``x * x`` has two).
+
+    The walk stops at ten times the limit, so a graph of millions of nodes is
+    refused after looking at a few thousand of them (the error then says
+    "more than").  Raises :class:`GraphTooLargeError`; ``max_nodes=None``
+    accepts any size.
+    """
+    _check_max_nodes(max_nodes, who)
+    if max_nodes is None:
+        return
+    cap = 10 * max_nodes
+    nodes, edges = count_graph(root, cap, 2 * cap)
+    if nodes > max_nodes or nodes + edges > 2 * max_nodes:
+        raise GraphTooLargeError(nodes, max_nodes, edges, who, exact=nodes <= cap and edges <= 2 * cap)
+
+
+def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, digits: int = 4,
                highlight: Iterable[Value] = (),
                highlight_edges: Iterable["tuple[Value, Value] | tuple[Value, Value, int]"] = (),
                color_by_grad: bool = False, max_nodes: "int | None" = 500,
                grads: "Mapping[Value, float | Value] | None" = None,
                pending: "Collection[Value] | None" = None,
-               partial: "Collection[Value] | None" = None) -> graphviz.Digraph:
+               partial: "Collection[Value] | None" = None,
+               parameters: "Iterable[Value] | None" = None,
+               group: "str | None" = None, collapse: bool = False,
+               layout: "Layout | None" = None) -> Picture:
     """The computation graph of ``root`` (everything it depends on) as a Digraph.
 
-    Each Value is a record showing its label (when set), ``data`` and ``grad``
+    Each Value is a record showing its name, ``data`` and ``grad``
     to ``digits`` significant digits (trailing zeros dropped: ``0.94``, not
-    ``0.9400``); each operation (``*``, ``tanh``, ``dot``,
-    ``**2.0``...) is a small node between its inputs and its output.
+    ``0.9400``).  The name is its label, or ``v<i>`` with ``i`` its place in
+    :func:`~autograd_lite.topological_order` -- the names the tables of
+    :func:`~autograd_lite.trace_forward` and
+    :func:`~autograd_lite.trace_backward` use.  Each operation (``*``,
+    ``tanh``, ``dot``, ``**2.0``...) is a small node between its inputs and
+    its output.
 
     Options:
 
-    * ``rankdir``: ``"LR"`` (left to right, the default), ``"TB"``, ``"RL"``, ``"BT"``.
+    * ``rankdir``: ``"auto"`` (the default: left to right, unless that would be
+      too wide to read at the width of a notebook, then top to bottom),
+      ``"LR"``, ``"TB"``, ``"RL"``, ``"BT"``.
     * ``show_grad``: leave the grad field out when False.
-    * ``highlight``: Values drawn with a thick red border.
+    * ``highlight``: Values drawn with a thick red border (blue with
+      ``color_by_grad``, where the fills are red already).
     * ``highlight_edges``: ``(parent, child)`` pairs of Values; the edge from
       ``parent`` into the operation that made ``child`` is drawn thick and red
       (every copy of it when ``parent`` is used twice, as in ``x * x``).  A
@@ -131,8 +176,9 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
       where the gradient flows.  The square root keeps small gradients
       visible next to a large one.  The kinds of node stay told apart by
       their shape and border.
-    * ``max_nodes``: refuse graphs with more Values than this
-      (:class:`GraphTooLargeError`, a ``ValueError``); ``None`` for no limit.
+    * ``max_nodes``: refuse graphs with more Values than this, or more Values
+      and edges together than twice this (:class:`GraphTooLargeError`, a
+      ``ValueError``), before walking all of a huge graph; ``None`` for no limit.
     * ``grads``: a mapping Value -> gradient shown *instead of* ``.grad``
       (Values missing from it show 0), and ``pending``: Values drawn as not yet
       reached by the backward pass (grey and dashed, grad ``?``).  Together
@@ -140,6 +186,17 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
       touching any ``.grad``.  ``partial``: Values whose gradient is shown
       but not complete yet (some node using them has still to pass its
       gradient back): drawn with a dashed amber border, grad ``0.3…``.
+    * ``parameters``: the leaves to draw as parameters (light orange, bold
+      border), such as ``model.parameters()``; every other leaf is drawn as
+      an input (light blue).  By default a leaf with a label is a parameter
+      (with ``group="module"``: a leaf whose dotted label names a module).
+    * ``group="module"``: draw an ``nn`` model's graph in boxes, one per layer
+      and one per neuron inside it, found from the parameters' dotted labels
+      (``layers.0.neurons.3.w.1``); ``collapse=True`` draws each neuron as one
+      box showing its pre-activation ``z`` and activation ``a`` (its weights
+      are not drawn).
+    * ``layout``: fixed positions (from :meth:`autograd_lite.trace.BackwardTrace.layout`);
+      the picture is then drawn with them, so frames of a backward pass line up.
 
     Raises ``ValueError`` for a highlighted node or edge that is not in the
     graph, and for a bad option; ``TypeError`` if ``root`` is not a Value.
@@ -151,13 +208,13 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
     >>> g = draw_graph(y)
     >>> for line in g.body:
     ...     print(line.split(" fillcolor")[0].strip())
-    v0 [label="{ x | data 0.5 | grad 0.94 }"
-    v1 [label="{ data 0.25 | grad 0.94 }"
+    v0 [label="x | data 0.5 | grad 0.94"
+    v1 [label="v1 | data 0.25 | grad 0.94"
     op1 [label="*"
     v0 -> op1
     v0 -> op1
     op1 -> v1
-    v2 [label="{ data 0.2449 | grad 1 }"
+    v2 [label="v2 | data 0.2449 | grad 1"
     op2 [label=tanh
     v1 -> op2
     op2 -> v2
@@ -168,16 +225,25 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
         raise ValueError(f"draw_graph(): rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
         raise ValueError(f"draw_graph(): digits must be an integer from 1 to 17, got {digits!r}")
-    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int)
-                                  or max_nodes < 1):
-        raise ValueError(f"draw_graph(): max_nodes must be a positive integer or None, got {max_nodes!r}")
+    if group not in (None, "module"):
+        raise ValueError(f"draw_graph(): group must be None or 'module', got {group!r}")
+    if collapse and group is None:
+        raise ValueError("draw_graph(): collapse=True needs group='module'")
+    check_size(root, max_nodes)
     order = topological_order(root)
-    if max_nodes is not None and len(order) > max_nodes:
-        raise GraphTooLargeError(len(order), max_nodes)
     index = {node: i for i, node in enumerate(order)}
     marked = _check_highlight(index, highlight, highlight_edges)
     pending = frozenset(pending) if pending is not None else frozenset()
     partial = frozenset(partial) if partial is not None else frozenset()
+    params = frozenset(parameters) if parameters is not None else None
+    if params is None and group == "module":
+        from ._groups import module_parameters
+        params = module_parameters(order)
+    if layout is not None:
+        rankdir = layout.rankdir
+    elif rankdir == "auto":
+        rankdir = auto_rankdir(order, show_grad)
+    hot_colour = _HIGHLIGHT_ON_RED if color_by_grad else _HIGHLIGHT
 
     def shown(node: Value) -> "float | None":
         if node in pending:
@@ -190,21 +256,52 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
         mags = [abs(g) for g in map(shown, order) if g is not None and math.isfinite(g)]
         biggest = max(mags, default=0.0)
 
-    dot = graphviz.Digraph(
+    dot = Picture(
         "autograd_lite",
-        graph_attr={"rankdir": rankdir},
-        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        graph_attr={"rankdir": rankdir, "ranksep": "0.3", "nodesep": "0.2",
+                    "nslimit": _NSLIMIT, "nslimit1": _NSLIMIT},
+        node_attr={"fontname": "Helvetica", "fontsize": "11", "margin": "0.08,0.03", "height": "0.3"},
         edge_attr={"color": "#555555", "arrowsize": "0.7"})
-    braces = rankdir in ("LR", "RL")   # keep the fields side by side either way
+    braces = rankdir in ("TB", "BT")   # the fields stacked, one above the other, either way
+    groups = None
+    if group == "module":
+        from ._groups import module_groups
+        groups = module_groups(order, params)
+    hidden = groups.hidden if groups is not None and collapse else frozenset()
+    copies: dict = {}
+
+    def number(x: float) -> str:
+        return _num(x, digits)
+
+    def declare(node: Value, name: str, label: str, attrs: dict) -> None:
+        if layout is not None:
+            attrs.update(layout.node_attrs(name))
+        if groups is not None:
+            groups.add(node, name, label, attrs, dot, collapsed=collapse)
+        else:
+            dot.node(name, label, **attrs)
+
+    def edge(tail: str, head: str, attrs: dict) -> None:
+        if layout is not None:
+            copy = copies[(tail, head)] = copies.get((tail, head), -1) + 1
+            attrs.update(layout.edge_attrs(tail, head, copy))
+        dot.edge(tail, head, **attrs)
+
     for i, node in enumerate(order):
-        kind = _kind(node)
+        if node in hidden:
+            continue
+        kind = _kind(node, params)
         g = shown(node)
-        fields = [] if node.label is None else [_record_text(node.label)]
-        fields.append(f"data {_num(node.data, digits)}")
+        grad_field = None
         if show_grad:
             more = "\u2026" if node in partial and g is not None else ""
-            fields.append("grad ?" if g is None else f"grad {_num(g, digits)}{more}")
-        body = " | ".join(fields)
+            grad_field = "grad ?" if g is None else f"grad {number(g)}{more}"
+        boxed = collapse and groups is not None and node in groups.box
+        if boxed:
+            fields = [_record_text(f) for f in groups.box_fields(node, grad_field, number)]
+        else:
+            fields = [_record_text(node.label if node.label else f"v{i}"), f"data {number(node.data)}"]
+            fields += [grad_field] if grad_field is not None else []
         attrs = {
             "shape": _SHAPE[kind], "style": "filled", "fillcolor": _FILL[kind],
             "tooltip": f"data={node.data!r}" + (f" grad={'?' if g is None else g!r}" if show_grad else ""),
@@ -220,16 +317,34 @@ def draw_graph(root: Value, *, rankdir: str = "LR", show_grad: bool = True, digi
                 t = 1.0 if not math.isfinite(g) else math.sqrt(min(abs(g) / biggest, 1.0)) if biggest else 0.0
                 attrs["fillcolor"], attrs["fontcolor"] = _scale(t)
         if node in marked:
-            attrs.update(color=_HIGHLIGHT, penwidth="3")
-        dot.node(f"v{i}", graphviz.nohtml("{ " + body + " }" if braces else body), **attrs)
-        if node.parents:
-            dot.node(f"op{i}", graphviz.escape(node.op or "?"), shape="ellipse", style="filled",
-                     fillcolor="#eeeeee", fontsize="10", height="0.3", margin="0.03,0.02")
-            for j, p in enumerate(node.parents):
-                hot = (p, node) in marked or (p, node, j) in marked
-                edge = {"color": _HIGHLIGHT, "penwidth": "2.5"} if hot else {}
-                dot.edge(f"v{index[p]}", f"op{i}", **edge)
-            dot.edge(f"op{i}", f"v{i}")
+            attrs.update(color=hot_colour, penwidth="3")
+        body = " | ".join(fields)
+        declare(node, f"v{i}", graphviz.nohtml("{ " + body + " }" if braces else body), attrs)
+        if boxed:
+            inside = groups.box[node]                  # (pre-activation, activation or None)
+            for p in groups.box_inputs(node):
+                hot = any(isinstance(m, tuple) and m[0] is p and m[1] in inside for m in marked)
+                edge(f"v{index[p]}", f"v{i}",
+                     {"color": hot_colour, "penwidth": "2.5", "class": "hot"} if hot else {})
+            continue
+        parents = node.parents
+        if not parents:
+            continue
+        declare(node, f"op{i}", graphviz.escape(node.op or "?"),
+                dict(shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="10",
+                     height="0.3", width="0.3", margin="0.04,0.02"))
+        for j, p in enumerate(parents):
+            if p in hidden:
+                continue
+            hot = (p, node) in marked or (p, node, j) in marked
+            edge(f"v{index[p]}", f"op{i}",
+                 {"color": hot_colour, "penwidth": "2.5", "class": "hot"} if hot else {})
+        edge(f"op{i}", f"v{i}", {})
+    if groups is not None:
+        groups.emit(dot, layout)
+    if layout is not None:
+        dot.graph_attr["bb"] = layout.bb
+        dot.program = ("neato", "-n2")
     return dot
 
 
@@ -264,7 +379,8 @@ def _check_highlight(index: Mapping[Value, int], nodes: Iterable[Value],
     return marked
 
 
-def render(graph: "Value | GraphLike", path: "str | os.PathLike[str]", **draw_options) -> Path:
+def render(graph: "Value | GraphLike", path: "str | os.PathLike[str]", *,
+           timeout: "float | None" = TIMEOUT, **draw_options: Any) -> Path:
     """Write the picture of ``graph`` (a Value, or a Digraph from :func:`draw_graph`) to ``path``.
 
     The format follows the suffix: ``.svg``, ``.png``, ``.pdf`` (rendered by
@@ -274,13 +390,19 @@ def render(graph: "Value | GraphLike", path: "str | os.PathLike[str]", **draw_op
     the same directory, which then replaces ``path``; on any failure ``path``
     is untouched and no temporary file is left.  Returns ``path``.
 
-    Raises ``ValueError`` for an unknown suffix, :class:`GraphvizNotFoundError`
-    (an ``OSError`` whose message gives the install commands) when an image
-    format is asked for and ``dot`` is missing, :class:`GraphvizError` when
-    ``dot`` fails, ``OSError`` when the file cannot be written.
+    ``dot`` may run for ``timeout`` seconds (30 by default; ``None``: no
+    limit); then it is stopped, with its whole process group, and
+    :class:`GraphvizTimeoutError` says how to raise the limit.
+
+    Raises ``ValueError`` for an unknown suffix or a bad timeout,
+    :class:`GraphvizNotFoundError` (an ``OSError`` whose message gives the
+    install commands) when an image format is asked for and ``dot`` is
+    missing, :class:`GraphvizError` when ``dot`` fails or takes too long,
+    ``OSError`` when the file cannot be written.
     """
     path = Path(path)
     fmt = output_format(path)
+    timeout = check_timeout(timeout, "render()")
     if isinstance(graph, Value):
         graph = draw_graph(graph, **draw_options)
     elif isinstance(graph, (graphviz.Digraph, graphviz.Graph, graphviz.Source)):
@@ -291,7 +413,7 @@ def render(graph: "Value | GraphLike", path: "str | os.PathLike[str]", **draw_op
     if fmt == "dot":
         data = graph.source.encode("utf-8")
     else:
-        data = _pipe(graph, fmt, path)
+        data = pipe(graph, fmt, timeout=timeout, what=repr(str(path)))
     _write_atomic(path, data)
     return path
 
@@ -306,61 +428,14 @@ def output_format(path: "str | os.PathLike[str]") -> str:
     return FORMATS[suffix]
 
 
-def _missing(fmt: str) -> GraphvizNotFoundError:
-    return GraphvizNotFoundError(
-        f"Graphviz's `dot` program was not found on PATH, so a .{fmt} picture cannot be made "
-        f"(.dot files still can): {INSTALL_HINT}")
+def pipe(graph: GraphLike, fmt: str, *, timeout: "float | None" = TIMEOUT,
+         what: "str | None" = None) -> bytes:
+    """The picture of ``graph`` in format ``fmt`` (``svg``, ``png``, ``pdf``), bounded in time.
 
-
-def _pipe(graph: GraphLike, fmt: str, path: Path) -> bytes:
-    """The picture in format ``fmt``, made by the ``dot`` program."""
-    if shutil.which("dot") is None:
-        raise _missing(fmt)
-    try:
-        return graph.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
-        raise _missing(fmt) from None
-    except graphviz.CalledProcessError as exc:
-        err = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else str(exc.stderr or "")
-        first = err.strip().splitlines()[0] if err.strip() else f"exit status {exc.returncode}"
-        raise GraphvizError(f"Graphviz's dot failed to render {str(path)!r}: {first}") from None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then move it onto ``path``."""
-    directory = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _path_error(exc, path) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise _path_error(exc, path) from None
-        raise
-
-
-def _path_error(exc: OSError, path: Path) -> OSError:
-    """``exc`` naming ``path`` rather than the temporary file (``[Errno 13] ...: 'path'``)."""
-    if exc.errno is None or exc.strerror is None:
-        return exc
-    return type(exc)(exc.errno, exc.strerror, str(path))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _umask()
+    A :class:`Picture` is drawn by its own program (``neato -n2`` when its
+    positions are fixed), any other graph by its engine (``dot``).  Errors as
+    for :func:`render`.
+    """
+    program = getattr(graph, "program", None) or (getattr(graph, "engine", None) or "dot",)
+    return run([*program, f"-T{fmt}"], graph.source, timeout=timeout,
+               what=what or f"a .{fmt} picture")

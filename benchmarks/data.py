@@ -34,3 +34,25 @@ def mlp_weights(seed: int = 0, sizes: tuple[int, ...] = SIZES) -> list[list[tupl
 
 ALPHA = 1e-4   # L2 strength
 LR = 0.05      # SGD learning rate
+
+
+def flat(weights: list[list[tuple[list[float], float]]]) -> list[float]:
+    """Weights in the order every contender reports its gradients: per layer, per neuron, w..., b."""
+    return [v for layer in weights for w, b in layer for v in (*w, b)]
+
+
+class Step:
+    """One contender's training step on the shared data, as the harness times it.
+
+    ``run()`` does one SGD step (forward, loss, backward, update) and returns
+    the loss; it is the only timed call.  ``reset()`` puts the initial weights
+    back, outside the timer, so that every timed run of every contender does
+    the very same arithmetic from the same start.  ``grads()`` gives the
+    gradients of the last run, in :func:`flat`'s order, for the check that
+    every contender computed the same numbers.
+    """
+
+    __slots__ = ("run", "reset", "grads")
+
+    def __init__(self, run, reset, grads) -> None:
+        self.run, self.reset, self.grads = run, reset, grads

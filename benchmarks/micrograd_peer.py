@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .data import ALPHA, LR
+from .data import ALPHA, LR, Step, flat
 
 NAME = "micrograd"
 
@@ -15,20 +15,21 @@ def available() -> str | None:
     return None
 
 
-def mlp_step(points, labels, weights):
+def mlp_step(points, labels, weights) -> Step:
     from micrograd.engine import Value
     from micrograd.nn import MLP
 
     model = MLP(2, [16, 16, 1])  # relu hidden layers, linear output
-    for layer, ws in zip(model.layers, weights):
-        for neuron, (w, b) in zip(layer.neurons, ws):
-            for p, v in zip(neuron.w, w):
-                p.data = v
-            neuron.b.data = b
     params = model.parameters()
+    start = flat(weights)
     inputs = [[Value(x1), Value(x2)] for x1, x2 in points]
 
-    def step() -> float:
+    def reset() -> None:
+        for p, v in zip(params, start):
+            p.data = v
+            p.grad = 0.0
+
+    def run() -> float:
         scores = list(map(model, inputs))
         losses = [(1 + -y * s).relu() for y, s in zip(labels, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
@@ -39,7 +40,8 @@ def mlp_step(points, labels, weights):
         for p in params:
             p.data -= LR * p.grad
         return loss.data
-    return step
+    reset()
+    return Step(run, reset, lambda: [p.grad for p in params])
 
 
 def chain(n: int) -> float:

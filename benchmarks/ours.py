@@ -1,8 +1,13 @@
-"""autograd-lite, used as its documentation shows: nn.MLP, the hinge loss, SGD."""
+"""autograd-lite, used as its documentation shows: nn.MLP, the hinge loss, SGD.
+
+Each neuron is one fused ``dot`` node (w . x + b), so this graph has about a
+tenth of the nodes micrograd builds for the same network; the binary-graph
+contender (:mod:`benchmarks.ours_binary`) compares the engines on the same graph.
+"""
 
 from __future__ import annotations
 
-from .data import ALPHA, LR
+from .data import ALPHA, LR, Step
 
 NAME = "autograd-lite"
 
@@ -11,18 +16,28 @@ def available() -> str | None:
     return None
 
 
-def mlp_step(points, labels, weights):
-    from nn import MLP, hinge, l2_penalty
+def model_for(weights):
+    """nn.MLP(2, [16, 16, 1]) holding ``weights``, and a function that puts them back."""
+    from nn import MLP
 
     model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear")
-    for layer, ws in zip(model.layers, weights):
-        for neuron, (w, b) in zip(layer.neurons, ws):
-            for p, v in zip(neuron.w, w):
-                p.data = v
-            neuron.b.data = b
     params = model.parameters()
+    start = [v for layer in weights for w, b in layer for v in (*w, b)]
 
-    def step() -> float:
+    def reset() -> None:
+        for p, v in zip(params, start):
+            p.data = v
+            p.grad = 0.0
+    reset()
+    return model, params, reset
+
+
+def mlp_step(points, labels, weights) -> Step:
+    from nn import hinge, l2_penalty
+
+    model, params, reset = model_for(weights)
+
+    def run() -> float:
         scores = [model(x) for x in points]
         loss = hinge(scores, labels) + l2_penalty(params, ALPHA)
         model.zero_grad()
@@ -30,7 +45,7 @@ def mlp_step(points, labels, weights):
         for p in params:
             p.data -= LR * p.grad
         return loss.data
-    return step
+    return Step(run, reset, lambda: [p.grad for p in params])
 
 
 def chain(n: int) -> float:

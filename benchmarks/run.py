@@ -6,17 +6,23 @@ Each repetition takes one sample of every (workload, contender) pair, rotating
 the order of the contenders, so a slow spell of the machine hits all of them
 alike; the first repetition is a warm-up and is not counted.  A sample of a
 short workload runs it back to back enough times to last about
-``SAMPLE_SECONDS`` (the count is fixed from the warm-up) and takes the mean,
-so a 10 ms workload is not judged on one 10 ms window of a noisy machine.
-Times are medians of the samples; the ratios compare contenders measured in
-this same run.  Objects alive before the first
-timed run (imports, models) are frozen out of the cyclic garbage collector's
-passes, so no contender pays for another's imports.
+``SAMPLE_SECONDS`` (the count is fixed from the warm-up) and takes the mean.
+A ratio between two contenders is the median over the repetitions of the
+ratio of their samples in the same repetition (paired samples), so a slow
+spell shared by both cancels out.  Objects alive before the first timed run
+(imports, models) are frozen out of the cyclic garbage collector's passes, so
+no contender pays for another's imports.
 
 Workloads:
   mlp_step   one training step of MLP(2, [16, 16, 1]) on 100 moons: forward over
-             all points, hinge loss + L2, backward, SGD update
-  chain_N    a chain of N operations (alternating *0.999 and +0.001): build + backward
+             all points, hinge loss + L2, backward, SGD update.  Every timed run
+             starts from the same weights (put back outside the timer), so every
+             contender does the same arithmetic, and the losses and gradients
+             they computed are compared (they must agree to 1e-9)
+  chain_N    a chain of N operations (alternating *0.999 and +0.001): build + backward.
+             The 10^4 samples bracket the 10^6 one (10^4, 10^6, 10^4 back to back),
+             and the growth of the time per operation is set against that of a bare
+             Python object per operation measured the same way in the same run
   wide_N     the sum of N products w_i * x_i: build + backward
   memory     bytes per operation of a chain graph (tracemalloc), and the peak
              memory of one mlp_step
@@ -25,6 +31,7 @@ Workloads:
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import os
@@ -36,30 +43,26 @@ import tracemalloc
 from collections.abc import Callable
 from types import ModuleType
 
-from . import floats, micrograd_peer, objects, ours, torch_peer
+from . import floats, hips_peer, micrograd_peer, objects, ours, ours_binary, ours_compiled, torch_peer
 from .data import mlp_weights, moons
 
-CONTENDERS: list[ModuleType] = [ours, micrograd_peer, torch_peer, floats, objects]
+CONTENDERS: list[ModuleType] = [floats, ours_compiled, ours, ours_binary, hips_peer, micrograd_peer,
+                                torch_peer, objects]
 #: A sample of a short workload repeats it to last about this long.
 SAMPLE_SECONDS = 0.25
+#: The check: every contender's loss and gradients within this of the float floor's (relative).
+AGREE = 1e-9
 
 
-#: Per workload: the contender's function and how to make the timed call from it.
-Maker = tuple[str, Callable[[Callable], Callable[[], float]]]
+def _sizes(quick: bool) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, int]]:
+    """Chain sizes, wide sizes and the (small, big) chain sizes whose growth is bracketed."""
+    if quick:
+        return (100, 1000), (1000,), (100, 1000)
+    return (10**3, 10**4, 10**5, 10**6), (10**5,), (10**4, 10**6)
 
 
-def _workloads(quick: bool, only: str = "") -> dict[str, Maker]:
-    points, labels = moons(20 if quick else 100, 0.1, seed=0)
-    weights = mlp_weights(seed=0)
-    chains = (100, 1000) if quick else (10**3, 10**4, 10**5, 10**6)
-    wides = (1000,) if quick else (10**5,)
-    # mlp_step(...) sets up a model and returns its step; chain(n) and wide(n) run whole
-    work: dict[str, Maker] = {"mlp_step": ("mlp_step", lambda f: f(points, labels, weights))}
-    for n in chains:
-        work[f"chain_{n:.0e}".replace("+0", "")] = ("chain", lambda f, n=n: (lambda: f(n)))
-    for n in wides:
-        work[f"wide_{n:.0e}".replace("+0", "")] = ("wide", lambda f, n=n: (lambda: f(n)))
-    return {w: maker for w, maker in work.items() if w.startswith(only)}
+def _name(kind: str, n: int) -> str:
+    return f"{kind}_{n:.0e}".replace("+0", "")
 
 
 def _size_of(name: str) -> int:
@@ -67,60 +70,144 @@ def _size_of(name: str) -> int:
     return int(float(tail)) if tail[0].isdigit() else 0
 
 
+def _sample(fn: Callable[[], object], k: int, reset: Callable[[], None] | None) -> tuple[float, object]:
+    """Mean time of k runs of fn, each timed alone (``reset`` runs before each, untimed)."""
+    total = 0.0
+    answer = None
+    for _ in range(k):
+        if reset is not None:
+            reset()
+        t0 = time.perf_counter()
+        answer = fn()
+        total += time.perf_counter() - t0
+    return total / k, answer
+
+
 def time_all(contenders: list[ModuleType], quick: bool, reps: int, only: str = "") -> dict:
-    """Median wall time of every (workload, contender), interleaved over reps + 1 rounds."""
-    work = _workloads(quick, only)
-    # a contender without a workload's function (the bare-objects floor only
-    # builds chains) sits that workload out
-    fns = {(w, m.NAME): make(getattr(m, fn)) for w, (fn, make) in work.items() for m in contenders
-           if hasattr(m, fn)}
-    # Everything alive now (the interpreter, every contender's imports -- torch
-    # alone brings over 100,000 objects -- and the models) lives to the end:
-    # freeze it, so the cyclic collector's passes during a timed run cost the
-    # same whichever peers happen to be installed.
+    """Samples of every (workload, contender), interleaved over reps + 1 rounds (the first a warm-up)."""
+    chains, wides, (small, big) = _sizes(quick)
+    points, labels = moons(20 if quick else 100, 0.1, seed=0)
+    weights = mlp_weights(seed=0)
+    # what to run: workload -> contender name -> (fn, reset)
+    plan: dict[str, dict[str, tuple]] = {}
+    if "mlp_step".startswith(only) or only.startswith("mlp"):
+        for m in contenders:
+            if hasattr(m, "mlp_step"):
+                step = m.mlp_step(points, labels, weights)
+                plan.setdefault("mlp_step", {})[m.NAME] = (step.run, step.reset, step)
+    for kind, sizes in (("chain", chains), ("wide", wides)):
+        for n in sizes:
+            w = _name(kind, n)
+            if w.startswith(only):
+                for m in contenders:
+                    if hasattr(m, kind):
+                        plan.setdefault(w, {})[m.NAME] = (functools.partial(getattr(m, kind), n), None, None)
+    bracket = (_name("chain", small), _name("chain", big))
+    bracketed = bracket[0] in plan and bracket[1] in plan
+    # Everything alive now lives to the end: freeze it, so the collector's
+    # passes during a timed run cost the same whichever peers are installed.
     gc.collect()
     gc.freeze()
-    times: dict[tuple[str, str], list[float]] = {key: [] for key in fns}
-    errors: dict[tuple[str, str], str] = {}
-    answers: dict[tuple[str, str], float] = {}
-    loops: dict[tuple[str, str], int] = dict.fromkeys(fns, 1)
-    for rep in range(reps + 1):
-        order = contenders[rep % len(contenders):] + contenders[:rep % len(contenders)]
-        for w in work:
-            for m in order:
-                key = (w, m.NAME)
-                if key in errors or key not in fns:
-                    continue
-                fn, k = fns[key], loops[key]
-                gc.collect()
-                t0 = time.perf_counter()
-                try:
-                    for _ in range(k):
-                        answers[key] = fn()
-                except (RecursionError, MemoryError, RuntimeError) as exc:
-                    errors[key] = f"{type(exc).__name__}"
-                    continue
-                dt = (time.perf_counter() - t0) / k
-                if rep:
-                    times[key].append(dt)
-                elif not quick and dt < SAMPLE_SECONDS:
-                    # warmed up: time one more run to fix how many make a sample
-                    t0 = time.perf_counter()
-                    fn()
-                    loops[key] = max(1, round(SAMPLE_SECONDS / (time.perf_counter() - t0)))
-    results: dict = {}
-    for (w, name), ts in times.items():
-        entry: dict = {"times": ts, "runs_per_sample": loops[(w, name)]}
+    times: dict = {w: {n: [] for n in by} for w, by in plan.items()}
+    growth: dict[str, list[float]] = {}
+    errors: dict = {}
+    answers: dict = {}
+    loops: dict = {(w, n): 1 for w, by in plan.items() for n in by}
+
+    def take(w: str, name: str, rep: int) -> float | None:
         if (w, name) in errors:
-            entry["error"] = errors[(w, name)]
-        elif ts:
-            entry["median"] = statistics.median(ts)
-            n = _size_of(w)
-            if n:
-                entry["per_op_ns"] = entry["median"] / n * 1e9
-            entry["answer"] = answers[(w, name)]
-        results.setdefault(w, {})[name] = entry
+            return None
+        fn, reset, _ = plan[w][name]
+        k = loops[(w, name)]
+        gc.collect()
+        try:
+            dt, answer = _sample(fn, k, reset)
+        except (RecursionError, MemoryError, RuntimeError) as exc:
+            errors[(w, name)] = type(exc).__name__
+            return None
+        answers[(w, name)] = answer
+        if not rep and not quick and dt < SAMPLE_SECONDS:
+            one, _ = _sample(fn, 1, reset)
+            loops[(w, name)] = max(1, round(SAMPLE_SECONDS / one))
+        return dt
+
+    for rep in range(reps + 1):
+        shift = rep % len(contenders)
+        order = [m.NAME for m in contenders[shift:] + contenders[:shift]]
+        for w, by in plan.items():
+            if bracketed and w == bracket[1]:
+                continue  # taken with the small chain, below
+            for name in order:
+                if name not in by:
+                    continue
+                if bracketed and w == bracket[0] and name in plan[bracket[1]]:
+                    before = take(w, name, rep)
+                    mid = take(bracket[1], name, rep)
+                    after = take(w, name, rep)
+                    if rep and mid is None and None not in (before, after):
+                        times[w][name].append((before + after) / 2)  # the big chain fails: no growth
+                    if rep and None not in (before, mid, after):
+                        times[w][name].append((before + after) / 2)
+                        times[bracket[1]][name].append(mid)
+                        growth.setdefault(name, []).append((mid / big) / ((before + after) / 2 / small))
+                    continue
+                dt = take(w, name, rep)
+                if rep and dt is not None:
+                    times[w][name].append(dt)
+    results: dict = {}
+    for w, by in times.items():
+        for name, ts in by.items():
+            entry: dict = {"times": ts, "runs_per_sample": loops[(w, name)]}
+            if (w, name) in errors:
+                entry["error"] = errors[(w, name)]
+            elif ts:
+                entry["median"] = statistics.median(ts)
+                entry["spread"] = (max(ts) - min(ts)) / entry["median"] if len(ts) > 1 else 0.0
+                n = _size_of(w)
+                if n:
+                    entry["per_op_ns"] = entry["median"] / n * 1e9
+                step = plan[w][name][2]
+                entry["answer"] = answers[(w, name)]
+                if step is not None:
+                    entry["grads"] = list(step.grads())
+            results.setdefault(w, {})[name] = entry
+    if growth:
+        by_name = {n: {"samples": g, "median": statistics.median(g)} for n, g in growth.items()}
+        results["chain_growth"] = {"sizes": [small, big], "by": by_name}
     return results
+
+
+def paired(results: dict, w: str, a: str, b: str) -> float | None:
+    """Median over the repetitions of time(a) / time(b), both measured in the same repetition."""
+    ta = results.get(w, {}).get(a, {}).get("times") or []
+    tb = results.get(w, {}).get(b, {}).get("times") or []
+    if not ta or len(ta) != len(tb) or "error" in results[w][a] or "error" in results[w][b]:
+        return None
+    return statistics.median(x / y for x, y in zip(ta, tb))
+
+
+def check(results: dict) -> tuple[bool, float, list[str]]:
+    """Do all contenders' mlp_step losses and gradients agree with the float floor's?
+
+    Returns (all agree, the largest difference relative to the floor's largest
+    magnitude, the names of the contenders that disagree).
+    """
+    by = results.get("mlp_step", {})
+    ref = by.get(floats.NAME, {})
+    if "answer" not in ref:
+        return True, 0.0, []
+    want = [ref["answer"], *ref["grads"]]
+    scale = max(abs(v) for v in want)
+    worst, bad = 0.0, []
+    for name, e in by.items():
+        if "answer" not in e or name == floats.NAME:
+            continue
+        got = [e["answer"], *e["grads"]]
+        diff = max(abs(g - v) for g, v in zip(got, want)) / scale if len(got) == len(want) else float("inf")
+        worst = max(worst, diff)
+        if not diff <= AGREE:
+            bad.append(name)
+    return not bad, worst, bad
 
 
 def memory(contenders: list[ModuleType], quick: bool) -> dict:
@@ -133,49 +220,52 @@ def memory(contenders: list[ModuleType], quick: bool) -> dict:
         entry: dict = {}
         gc.collect()
         tracemalloc.start()
-        before = tracemalloc.get_traced_memory()[0]
-        graph = m.build_chain(n)
-        after = tracemalloc.get_traced_memory()[0]
-        if graph is not None:
-            entry["bytes_per_op"] = (after - before) / n
-        del graph
+        if hasattr(m, "build_chain"):
+            before = tracemalloc.get_traced_memory()[0]
+            graph = m.build_chain(n)
+            after = tracemalloc.get_traced_memory()[0]
+            if graph is not None:
+                entry["bytes_per_op"] = (after - before) / n
+            del graph
         if hasattr(m, "mlp_step"):
             step = m.mlp_step(points, labels, weights)
+            step.run()  # a compiled step has traced; the peak is that of a step
+            step.reset()
             gc.collect()
             tracemalloc.reset_peak()
             base = tracemalloc.get_traced_memory()[0]
-            step()
+            step.run()
             entry["mlp_step_peak_bytes"] = tracemalloc.get_traced_memory()[1] - base
         tracemalloc.stop()
-        if m is torch_peer:
-            entry["note"] = "tensor memory is outside the Python heap; tracemalloc sees only Python objects"
+        if m is torch_peer or m is hips_peer:
+            entry["note"] = "array memory is outside the Python heap; tracemalloc sees only Python objects"
         out[m.NAME] = entry
     return out
 
 
 def targets(results: dict, mem: dict) -> list[tuple[str, bool | None, str]]:
     """The performance goals, each as (goal, met or None if not measurable, the figures)."""
-    def med(w: str, name: str) -> float | None:
-        return results.get(w, {}).get(name, {}).get("median")
-    rows = []
-    o, mg, tc, fl = (med("mlp_step", m.NAME) for m in (ours, micrograd_peer, torch_peer, floats))
-    for label, peer, goal in (("micrograd", mg, 10.0), ("torch (scalars)", tc, 10.0)):
-        if o and peer:
-            rows.append((f"mlp_step: >= {goal:g}x faster than {label}", peer / o >= goal, f"{peer / o:.1f}x"))
-        else:
-            rows.append((f"mlp_step: >= {goal:g}x faster than {label}", None, "not measured"))
-    if o and fl:
-        rows.append(("mlp_step: <= 5x the plain-float floor", o / fl <= 5.0, f"{o / fl:.2f}x"))
-    def growth(name: str) -> tuple[float, float] | None:
-        small = results.get("chain_1e4", {}).get(name, {}).get("per_op_ns")
-        big = results.get("chain_1e6", {}).get(name, {}).get("per_op_ns")
-        return (small, big) if small and big else None
-    ours_growth, bare = growth(ours.NAME), growth(objects.NAME)
-    if ours_growth:
-        small, big = ours_growth
-        floor = f"; bare objects: {bare[1] / bare[0]:.2f}x" if bare else ""
-        rows.append(("chain: 10^6 completes, time per op within 1.5x of 10^4", big / small <= 1.5,
-                     f"{big:.0f} vs {small:.0f} ns/op ({big / small:.2f}x{floor})"))
+    rows: list[tuple[str, bool | None, str]] = []
+
+    def ratio_goal(goal: str, a: str, b: str, ok: Callable[[float], bool], fmt: str) -> None:
+        r = paired(results, "mlp_step", a, b)
+        rows.append((goal, None, "not measured") if r is None else (goal, ok(r), fmt.format(r)))
+
+    fl, cp, fu, bi = floats.NAME, ours_compiled.NAME, ours.NAME, ours_binary.NAME
+    ratio_goal("mlp_step: compiled <= 1.0x the tight float floor", cp, fl, lambda r: r <= 1.0, "{:.2f}x")
+    ratio_goal("mlp_step: eager (fused) <= 4x the tight float floor", fu, fl, lambda r: r <= 4.0, "{:.2f}x")
+    ratio_goal("mlp_step: engine for engine (binary graph) >= 6x faster than micrograd",
+               micrograd_peer.NAME, bi, lambda r: r >= 6.0, "{:.1f}x")
+    for peer in (micrograd_peer.NAME, torch_peer.NAME):
+        ratio_goal(f"mlp_step: eager (fused) >= 20x faster than {peer}", peer, fu,
+                   lambda r: r >= 20.0, "{:.1f}x")
+    growth = results.get("chain_growth")
+    goal = "chain: growth of time per op from 10^4 to 10^6 <= the bare-objects floor's growth"
+    if growth and ours.NAME in growth["by"] and objects.NAME in growth["by"]:
+        g, b = growth["by"][ours.NAME]["median"], growth["by"][objects.NAME]["median"]
+        rows.append((goal, g <= b, f"{g:.2f}x vs {b:.2f}x (bracketed 10^4, 10^6, 10^4; medians)"))
+    else:
+        rows.append((goal, None, "not measured"))
     ob = mem.get(ours.NAME, {}).get("bytes_per_op")
     mb = mem.get(micrograd_peer.NAME, {}).get("bytes_per_op")
     if ob and mb:
@@ -185,37 +275,67 @@ def targets(results: dict, mem: dict) -> list[tuple[str, bool | None, str]]:
 
 
 def _fmt_time(s: float) -> str:
-    return f"{s * 1e3:9.2f} ms" if s < 10 else f"{s:9.2f} s "
+    return f"{s * 1e3:.2f} ms" if s < 10 else f"{s:.2f} s"
 
 
 def report(results: dict, mem: dict, names: list[str], skipped: dict[str, str]) -> str:
-    """The table of median times and ratios to autograd-lite, and the memory figures."""
-    lines = []
-    head = f"{'workload':<12}" + "".join(f"{n:>22}" for n in names)
-    lines += [head, "-" * len(head)]
-    for w, by_name in results.items():
-        cells = []
+    """The mlp_step table (ratios to the floor and to autograd-lite), the chain/wide table, memory."""
+    lines: list[str] = []
+    by = results.get("mlp_step", {})
+    if by:
+        lines.append("mlp_step: one SGD step of MLP(2, [16, 16, 1]), every run from the same weights")
+        head = f"{'contender':<30}{'median':>11}{'spread':>9}{'x floor':>10}{'x autograd-lite':>17}"
+        lines += [head, "-" * len(head)]
         for n in names:
-            e = by_name.get(n, {})
+            e = by.get(n)
+            if e is None:
+                continue
             if "error" in e:
-                cells.append(f"{'fails: ' + e['error']:>22}")
-            elif "median" in e:
-                base = by_name.get(ours.NAME, {}).get("median")
-                ratio = f" ({e['median'] / base:5.1f}x)" if base and n != ours.NAME else ""
-                cells.append(f"{_fmt_time(e['median']) + ratio:>22}")
-            else:
-                cells.append(f"{'-':>22}")
-        lines.append(f"{w:<12}" + "".join(cells))
-    lines.append("(x) = time relative to autograd-lite in this run: above 1 means slower than autograd-lite")
-    lines.append("")
-    lines.append(f"{'memory':<12}" + "".join(f"{n:>22}" for n in names))
-    for key, unit in (("bytes_per_op", "B/op"), ("mlp_step_peak_bytes", "peak")):
-        cells = []
-        for n in names:
-            v = mem.get(n, {}).get(key)
-            shown = (f"{v:,.0f} B" if key == "bytes_per_op" else f"{v / 1e6:,.2f} MB") if v else "-"
-            cells.append(f"{shown:>22}")
-        lines.append(f"{unit:<12}" + "".join(cells))
+                lines.append(f"{n:<30}{'fails: ' + e['error']:>11}")
+                continue
+            vf = paired(results, "mlp_step", n, floats.NAME)
+            vo = paired(results, "mlp_step", n, ours.NAME)
+            lines.append(f"{n:<30}{_fmt_time(e['median']):>11}{e['spread']:>8.0%} "
+                         f"{(f'{vf:.2f}x' if vf else '-'):>10}{(f'{vo:.2f}x' if vo else '-'):>17}")
+        ok, worst, bad = check(results)
+        lines.append(f"check: losses and gradients {'agree' if ok else 'DIFFER'} across contenders "
+                     f"(largest difference {worst:.1e} of the largest magnitude; allowed {AGREE:g})"
+                     + (f": {', '.join(bad)}" if bad else ""))
+        lines.append("x floor, x autograd-lite: medians of paired samples (same repetition); "
+                     "spread: (max-min)/median")
+        lines.append("")
+    other = [w for w in results if w not in ("mlp_step", "chain_growth")]
+    if other:
+        cols = [n for n in names if any(n in results[w] for w in other)]
+        head = f"{'workload':<12}" + "".join(f"{n:>26}" for n in cols)
+        lines += [head, "-" * len(head)]
+        for w in other:
+            cells = []
+            for n in cols:
+                e = results[w].get(n, {})
+                if "error" in e:
+                    cells.append(f"{'fails: ' + e['error']:>26}")
+                elif "median" in e:
+                    cell = f"{_fmt_time(e['median'])} ({e['per_op_ns']:,.0f} ns/op)"
+                    cells.append(f"{cell:>26}")
+                else:
+                    cells.append(f"{'-':>26}")
+            lines.append(f"{w:<12}" + "".join(cells))
+        growth = results.get("chain_growth")
+        if growth:
+            s, b = growth["sizes"]
+            parts = [f"{n} {g['median']:.2f}x" for n, g in growth["by"].items()]
+            lines.append(f"chain growth, time per op at {b:,} over {s:,} (bracketed {s:,}, {b:,}, {s:,}; "
+                         "median): " + ", ".join(parts))
+        lines.append("")
+    lines.append(f"{'memory':<30}{'B/op':>12}{'mlp_step peak':>16}")
+    for n in names:
+        e = mem.get(n, {})
+        bpo, peak = e.get("bytes_per_op"), e.get("mlp_step_peak_bytes")
+        if bpo or peak:
+            per_op = f"{bpo:,.0f} B" if bpo else "-"
+            peak_mb = f"{peak / 1e6:,.2f} MB" if peak else "-"
+            lines.append(f"{n:<30}{per_op:>12}{peak_mb:>16}")
     for n, why in skipped.items():
         lines.append(f"skipped {n}: {why}")
     return "\n".join(lines)
@@ -239,28 +359,32 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.reps < 1:
         parser.error("--reps must be at least 1")
+    if args.only and not any(w.startswith(args.only) for w in ("mlp_step", "chain_", "wide_")):
+        parser.error(f"--only {args.only!r} matches no workload (they are mlp_step, chain_N, wide_N)")
     skipped = {m.NAME: why for m in CONTENDERS if (why := m.available())}
     contenders = [m for m in CONTENDERS if m.NAME not in skipped]
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
-    if not _workloads(args.quick, args.only):
-        parser.error(f"--only {args.only!r} matches no workload (they are mlp_step, chain_N, wide_N)")
     results = time_all(contenders, args.quick, 1 if args.quick else args.reps, args.only)
-    mem = memory(contenders, args.quick)
+    mem = memory(contenders, args.quick) if not args.only else {}
     names = [m.NAME for m in contenders]
     print(f"{machine()}")
     print(report(results, mem, names, skipped))
     goals = targets(results, mem)
-    if goals and not args.quick:
+    if not args.quick:
         print("\ngoals:")
         for goal, met, figures in goals:
             mark = "n/a " if met is None else ("met " if met else "MISS")
             print(f"  [{mark}] {goal}: {figures}")
+    ok, worst, bad = check(results)
     if args.json:
         payload = {"machine": machine(), "quick": args.quick, "reps": args.reps, "results": results,
-                   "memory": mem, "skipped": skipped,
+                   "memory": mem, "skipped": skipped, "agree": {"ok": ok, "largest": worst, "differ": bad},
                    "goals": [{"goal": g, "met": m, "figures": f} for g, m, f in goals]}
         tmp = f"{args.json}.tmp{os.getpid()}"
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(payload, fh, indent=2)
         os.replace(tmp, args.json)
+    if not ok:
+        print(f"error: the contenders computed different numbers: {', '.join(bad)}", file=sys.stderr)
+        return 1
     return 0

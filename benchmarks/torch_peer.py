@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .data import ALPHA, LR
+from .data import ALPHA, LR, Step, flat
 
 NAME = "torch (scalars)"
 
@@ -16,11 +16,11 @@ def available() -> str | None:
     return None
 
 
-def mlp_step(points, labels, weights):
+def mlp_step(points, labels, weights) -> Step:
     import torch
     params = []
     layers = []
-    for _li, ws in enumerate(weights):
+    for ws in weights:
         layer = []
         for w, b in ws:
             wt = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in w]
@@ -28,9 +28,16 @@ def mlp_step(points, labels, weights):
             params += [*wt, bt]
             layer.append((wt, bt))
         layers.append(layer)
+    start = flat(weights)
     inputs = [[torch.tensor(x1, dtype=torch.float64), torch.tensor(x2, dtype=torch.float64)]
               for x1, x2 in points]
     last = len(layers) - 1
+
+    def reset() -> None:
+        with torch.no_grad():
+            for p, v in zip(params, start):
+                p.fill_(v)
+                p.grad = None
 
     def forward(x):
         for li, layer in enumerate(layers):
@@ -43,7 +50,7 @@ def mlp_step(points, labels, weights):
             x = out
         return x[0]
 
-    def step() -> float:
+    def run() -> float:
         losses = [torch.relu(1 - y * forward(x)) for x, y in zip(inputs, labels)]
         data_loss = sum(losses) * (1.0 / len(losses))
         reg_loss = ALPHA * sum(p * p for p in params)
@@ -55,7 +62,7 @@ def mlp_step(points, labels, weights):
             for p in params:
                 p -= LR * p.grad
         return loss.detach().item()
-    return step
+    return Step(run, reset, lambda: [float(p.grad) for p in params])
 
 
 def chain(n: int) -> float:

@@ -57,6 +57,11 @@ nb_execution_show_tb = True
 nb_execution_timeout = 120
 nb_merge_streams = True
 nb_render_markdown_format = "myst"  # Markdown outputs (the operator table) are parsed as MyST: tables work
+# A page has no kernel: a live widget cannot be drawn, so its output shows
+# what it carries for that case (the Stepper's HTML stepper, which runs in the
+# browser), and no widget library is fetched from the network.
+nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
+nb_ipywidgets_js = {}
 
 notebook_pages_source = str(ROOT / "notebooks")
 

@@ -121,17 +121,20 @@ def _plot_loss(new_figure: Callable, history: History, path: str) -> None:
     _save_png(fig, path)
 
 
-def _write_graph(root: Value, out: str) -> str:
+def _write_graph(root: Value, out: str, parameters: list[Value] | None = None) -> str:
     """Render the computation graph of ``root`` to ``out/neuron.svg``; return the path.
 
-    Without Graphviz's ``dot`` program it writes the DOT source
+    The graph is drawn grouped by module (a box for the layer, one for the
+    neuron), with ``parameters`` drawn as parameters and every other leaf as
+    an input.  Without Graphviz's ``dot`` program it writes the DOT source
     (``neuron.dot``) instead and says how to install Graphviz.
     """
+    options: dict[str, Any] = {"group": "module", "parameters": parameters}
     try:
-        return str(render(root, os.path.join(out, GRAPH_FILE)))
+        return str(render(root, os.path.join(out, GRAPH_FILE), **options))
     except GraphvizNotFoundError as exc:
         print(f"autograd-lite demo: {exc}; writing DOT source instead", file=sys.stderr)
-        return str(render(root, os.path.join(out, "neuron.dot")))
+        return str(render(root, os.path.join(out, "neuron.dot"), **options))
 
 
 def _neuron_output(model: MLP, x: list) -> Value:
@@ -174,7 +177,7 @@ def run_demo(out: str = "out", steps: int = 100, seed: int = 0, progress: bool =
     files = {name: os.path.join(out, name) for name in ("decision_boundary.png", "loss.png", "model.json")}
     _plot_decision_boundary(new_figure, model, X, labels, files["decision_boundary.png"])
     _plot_loss(new_figure, history, files["loss.png"])
-    files[GRAPH_FILE] = _write_graph(_neuron_output(model, X[0]), out)
+    files[GRAPH_FILE] = _write_graph(_neuron_output(model, X[0]), out, model.parameters())
     model.save(files["model.json"])
     say("wrote " + ", ".join(files.values()))
     return {"accuracy": acc, "files": list(files.values()), "history": history}

@@ -21,6 +21,7 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from autograd_lite import Value, no_grad
+from autograd_lite import compile as _compile
 
 from .losses import hinge, l2_penalty
 from .module import Module
@@ -101,7 +102,8 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], *, loss: Loss = hinge
         optimizer: Optimizer | None = None, steps: int = 100,
         batch_size: int | None = None, alpha: float = 0.0,
         schedule: LinearDecay | None = None, metric: Metric | None = accuracy,
-        seed: int | None = 0, progress: bool = True, desc: str = "train") -> History:
+        seed: int | None = 0, progress: bool = True, desc: str = "train",
+        compile: bool = False) -> History:
     """Train ``model`` on samples ``X`` with targets ``y`` for ``steps`` optimizer steps.
 
     ``loss(outputs, targets)`` is one of :mod:`nn.losses` (hinge by default,
@@ -112,6 +114,11 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], *, loss: Loss = hinge
     :class:`~nn.LinearDecay`) is stepped after every optimizer step.  A
     progress bar (``tqdm.auto``: a widget in Jupyter, text on stderr elsewhere)
     shows the loss and accuracy unless ``progress=False``.
+    ``compile=True`` runs each step's forward and backward passes through
+    :func:`autograd_lite.compile` (same numbers, several times faster) when
+    every step uses the whole set (``batch_size=None``); shuffled
+    mini-batches never repeat, so they would be traced anew every step, and
+    train as without it.
 
     Returns a :class:`History` with one loss / accuracy / lr entry per step.
 
@@ -137,16 +144,21 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], *, loss: Loss = hinge
     if optimizer is None:
         optimizer = SGD(params, lr=0.1)
     batches = _batches(len(X), batch_size, random.Random(seed))
+
+    def batch_loss(idx: tuple) -> tuple:
+        outputs = [model(X[i]) for i in idx]
+        total = loss(outputs, [y[i] for i in idx])
+        if alpha:
+            total = total + l2_penalty(params, alpha)
+        return total, outputs
+    run = _compile(batch_loss) if compile and (batch_size is None or batch_size >= len(X)) else batch_loss
     history = History()
     bar = tqdm(range(steps), desc=desc, unit="step", disable=not progress, leave=True)
     try:
         for _ in bar:
             idx = next(batches)
-            outputs = [model(X[i]) for i in idx]
+            total, outputs = run(tuple(idx))
             targets = [y[i] for i in idx]
-            total = loss(outputs, targets)
-            if alpha:
-                total = total + l2_penalty(params, alpha)
             model.zero_grad()
             optimizer.zero_grad()
             total.backward()

@@ -127,6 +127,7 @@ BAD = [
     (["x", "--at", "x=1", "-o", "a-directory.svg"], "a-directory.svg"),
     (["x", "--at", "x=1", "--rankdir", "XY"], "invalid choice"),
     (["+".join(["x"] * 300), "--at", "x=1", "--max-nodes", "100"], "the graph has 300 nodes, more than --max-nodes 100; pass --max-nodes 300"),
+    (["+".join(["x*y"] * 187), "--at", "x=1", "y=2"], "375 nodes and 746 edges, more than twice --max-nodes 500 together"),
 ]
 
 

@@ -13,6 +13,7 @@ import pytest
 import autograd_lite as al
 from autograd_lite import Value, draw_graph, render, topological_order
 from autograd_lite import viz
+from autograd_lite import _graphviz
 from autograd_lite.viz import GraphTooLargeError, GraphvizError, GraphvizNotFoundError
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -110,7 +111,7 @@ def test_svg_of_the_worked_example_has_exact_numbers(tmp_path):
     nodes, edges = svg_nodes_and_edges(render(y, tmp_path / "y.svg"))
     assert nodes["v0"] == ["x", "data 0.5", "grad 1.241"]
     assert nodes["op1"] == ["**2.0"] and nodes["op2"] == ["sin"] and nodes["op3"] == ["exp"]
-    assert nodes["v3"] == ["data 1.281", "grad 1"]     # exp(sin(0.25))
+    assert nodes["v3"] == ["v3", "data 1.281", "grad 1"]     # exp(sin(0.25))
     assert edges == Counter({"v0->op1": 1, "op1->v1": 1, "v1->op2": 1, "op2->v2": 1,
                              "v2->op3": 1, "op3->v3": 1})
 
@@ -253,8 +254,8 @@ def test_grads_and_pending_draw_a_step_of_backward_without_touching_grad(tmp_pat
         n.grad = 123.0                             # must not be what is shown
     g = draw_graph(y, grads={y: 1.0, h: 2.0}, pending={x})
     nodes, _ = svg_nodes_and_edges(render(g, tmp_path / "step.svg"))
-    assert nodes["v2"] == ["data 0.9242", "grad 1"]
-    assert nodes["v1"] == ["data 0.4621", "grad 2"]
+    assert nodes["v2"] == ["v2", "data 0.9242", "grad 1"]
+    assert nodes["v1"] == ["v1", "data 0.4621", "grad 2"]
     assert nodes["v0"] == ["x", "data 0.5", "grad ?"]
     items = dot_items(g)
     assert "dashed" in items["v0"]["style"] and "dashed" not in items["v1"]["style"]
@@ -335,7 +336,7 @@ def test_missing_graphviz_gives_the_install_commands_and_dot_still_works(tmp_pat
 
 def test_graphvizs_own_not_found_error_is_converted(tmp_path, monkeypatch):
     hide_dot(monkeypatch, tmp_path)
-    monkeypatch.setattr(viz.shutil, "which", lambda name: "/somewhere/dot")  # a stale lookup
+    monkeypatch.setattr(_graphviz.shutil, "which", lambda name: "/somewhere/dot")  # a stale lookup
     with pytest.raises(GraphvizNotFoundError, match="brew install graphviz"):
         render(Value(1.0), tmp_path / "g.svg")
     assert not (tmp_path / "g.svg").exists()

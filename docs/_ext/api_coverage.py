@@ -65,6 +65,11 @@ def modules_block(packages) -> str:
         exclude = ", ".join(names)
         for mod in public_submodules(pkg):
             options = "   :members:\n" + (f"   :exclude-members: {exclude}\n" if exclude else "")
+            short = mod.rsplit(".", 1)[1]
+            if short in names and not inspect.ismodule(getattr(importlib.import_module(pkg), short)):
+                # a module shadowed by the function it defines (autograd_lite.compile):
+                # one index entry, the function's
+                options += "   :no-index:\n"
             parts.append(f"### `{mod}`\n\n```{{eval-rst}}\n.. automodule:: {mod}\n{options}```\n")
     return "\n".join(parts)
 
