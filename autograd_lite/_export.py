@@ -107,7 +107,7 @@ def _gif(trace: "BackwardTrace", timeout: "float | None", **draw_options: Any) -
 def save_trace(trace: "BackwardTrace", path: "str | os.PathLike[str]", *, step: "int | None" = None,
                timeout: "float | None" = None, **draw_options: Any) -> Path:
     """Write ``trace`` to ``path`` (see :meth:`BackwardTrace.save`); returns ``path``."""
-    from ._atomic_write import _write_atomic
+    from ._files import write_atomic as _write_atomic
     path = Path(path)
     fmt = steps_format(path)
     timeout = check_timeout(TIMEOUT if timeout is None else timeout, "save()")
