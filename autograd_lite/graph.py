@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from operator import attrgetter
 from typing import Union
 
-from .value import Number, Value, _as_float, _as_tuple, _data, _get_d, _grad_mode, _local_grads
+from .value import _WALKS, Number, Value, _as_float, _as_tuple, _data, _get_d, _grad_mode, _local_grads
 
 Grad = Union[float, Value]
 #: One edge of the backward pass, as recorded by :func:`reverse_sweep`:
@@ -373,3 +373,7 @@ def no_grad() -> Iterator[None]:
     """
     with _grad_mode(False):
         yield
+
+
+# looked up when called, so Value.backward is whatever this module's backward is
+_WALKS.update(backward=lambda *args, **kw: backward(*args, **kw), zero_grad=lambda v: zero_grad(v))
