@@ -11,13 +11,24 @@ import io
 import os
 import struct
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Protocol, Sequence
 
 from ._graphviz import TIMEOUT, check_timeout, run, svg_element
 from ._stepper_html import stepper_fragment, stepper_page
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .trace import BackwardTrace
+
+
+class _Trace(Protocol):
+    """What exporting needs of a backward trace (a :class:`~autograd_lite.trace.BackwardTrace`)."""
+
+    order: list
+    names: dict
+    root: Any
+
+    def __len__(self) -> int: ...
+    def frame(self, k: int, **draw_options: Any) -> Any: ...
+    def explain(self, k: int) -> str: ...
+    def row(self, k: int) -> str: ...
 
 #: What :func:`save_trace` writes, by suffix.
 STEP_FORMATS = {".html": "html", ".htm": "html", ".gif": "gif", ".svg": "svg", ".png": "png",
@@ -53,7 +64,7 @@ def _split_pngs(data: bytes) -> list[bytes]:
     return out
 
 
-def frame_pictures(trace: "BackwardTrace", steps: Sequence[int], fmt: str, *,
+def frame_pictures(trace: _Trace, steps: Sequence[int], fmt: str, *,
                    timeout: "float | None" = TIMEOUT, **draw_options: Any) -> list[bytes]:
     """The frames of ``steps`` in format ``fmt`` (``svg`` or ``png``), from one run of Graphviz."""
     steps = list(steps)
@@ -73,7 +84,7 @@ def frame_pictures(trace: "BackwardTrace", steps: Sequence[int], fmt: str, *,
     return pictures
 
 
-def stepper_html(trace: "BackwardTrace", start: int = -1, *, page: bool = False,
+def stepper_html(trace: _Trace, start: int = -1, *, page: bool = False,
                  timeout: "float | None" = TIMEOUT, svgs: "Sequence[str] | None" = None,
                  **draw_options: Any) -> str:
     """The kernel-free stepper through every frame of ``trace`` (see :mod:`._stepper_html`).
@@ -90,7 +101,7 @@ def stepper_html(trace: "BackwardTrace", start: int = -1, *, page: bool = False,
     return stepper_fragment(svgs, captions, rows, start, page=page)
 
 
-def _gif(trace: "BackwardTrace", timeout: "float | None", **draw_options: Any) -> bytes:
+def _gif(trace: _Trace, timeout: "float | None", **draw_options: Any) -> bytes:
     try:
         from PIL import Image
     except ImportError:
@@ -104,10 +115,10 @@ def _gif(trace: "BackwardTrace", timeout: "float | None", **draw_options: Any) -
     return buffer.getvalue()
 
 
-def save_trace(trace: "BackwardTrace", path: "str | os.PathLike[str]", *, step: "int | None" = None,
+def save_trace(trace: _Trace, path: "str | os.PathLike[str]", *, step: "int | None" = None,
                timeout: "float | None" = None, **draw_options: Any) -> Path:
     """Write ``trace`` to ``path`` (see :meth:`BackwardTrace.save`); returns ``path``."""
-    from ._atomic_write import _write_atomic
+    from ._files import write_atomic as _write_atomic
     path = Path(path)
     fmt = steps_format(path)
     timeout = check_timeout(TIMEOUT if timeout is None else timeout, "save()")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 
-from .cli import _add_expression_arguments, _point_of, command
+from ._cli_args import _add_expression_arguments, _point_of, command
 
 
 @command

@@ -24,24 +24,15 @@ import errno
 import importlib.util
 import os
 import sys
-import unicodedata
 from importlib.metadata import EntryPoint, entry_points
 from typing import Callable, NoReturn, Sequence
 
+from ._cli_args import _BUILTIN, _add_expression_arguments, _function_list, _point_of, command
 from ._files import resolve_target
 
 #: Exceptions that mean "the input was bad", printed as one line with exit status 2.
 USER_ERRORS: tuple[type[BaseException], ...] = (
     ValueError, TypeError, ArithmeticError, OSError, KeyError, RecursionError)
-
-_BUILTIN: list[Callable[[argparse._SubParsersAction], None]] = []
-
-
-def command(register: Callable[[argparse._SubParsersAction], None]) -> Callable:
-    """Decorator that adds a built-in subcommand's ``register(subparsers)``."""
-    _BUILTIN.append(register)
-    return register
-
 
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr, exit status 2."""
@@ -165,23 +156,6 @@ def _builtin_names() -> set[str]:
     return set(sub.choices)
 
 
-def _add_expression_arguments(p: argparse.ArgumentParser) -> None:
-    """EXPR and ``--at NAME=NUMBER ...``, shared by the commands that evaluate an expression."""
-    p.add_argument("expr", metavar="EXPR", help='the expression, e.g. "tanh(w*x + b)"')
-    p.add_argument("--at", metavar="NAME=NUMBER", nargs="+", action="extend", default=[],
-                   help="the variables' values, e.g. --at x=0.5 y=2")
-
-
-def _function_list() -> str:
-    """The functions an expression may call, as the help lists them (from the operator registry)."""
-    from .expr import ARITY
-
-    def show(name: str) -> str:
-        least, most = ARITY[name]
-        return name if most == 1 else f"{name}/{least}" if least == most else f"{name}/{least}-{most}"
-    return " ".join(show(n) for n in sorted(ARITY))
-
-
 # --------------------------------------------------------------------- graph
 @command
 def _register_graph(sub: argparse._SubParsersAction) -> None:
@@ -209,49 +183,6 @@ def _register_graph(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", metavar="SECONDS", type=float, default=30.0,
                    help="stop Graphviz after this many seconds (default: 30)")
     p.set_defaults(func=_run_graph)
-
-
-def _parse_at(items: "Sequence[str]") -> dict[str, float]:
-    """``["x=0.5", "y=2"]`` -> ``{"x": 0.5, "y": 2.0}``; ValueError naming the bad item.
-
-    Names are NFKC-normalized, as Python normalizes the identifiers of the
-    expression, so ``--at ｘ=1`` (a full-width x) gives the value of ``x``.
-    """
-    point: dict[str, float] = {}
-    for item in items:
-        name, sep, text = item.partition("=")
-        name = unicodedata.normalize("NFKC", name.strip())   # as Python reads identifiers
-        if not sep or not name.isidentifier():
-            raise ValueError(f"malformed --at {item!r}: expected NAME=NUMBER, e.g. x=0.5")
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(f"malformed --at {item!r}: {text.strip()!r} is not a number") from None
-        if number != number or number in (float("inf"), float("-inf")):
-            raise ValueError(f"--at {item!r}: the value must be a finite number")
-        if name in point:
-            raise ValueError(f"--at gives {name!r} twice")
-        point[name] = number
-    return point
-
-
-def _point_of(names: "Sequence[str]", at: "Sequence[str]") -> dict[str, float]:
-    """The values of the expression's variables ``names`` from ``--at``.
-
-    Every variable needs a value, and every name in ``--at`` must be a variable
-    of the expression: an unused one is an error (most likely a typo), not a
-    silent zero gradient.
-    """
-    point = _parse_at(at)
-    missing = [n for n in names if n not in point]
-    if missing:
-        raise ValueError(f"no value for {', '.join(missing)}: add "
-                         f"{' '.join(m + '=...' for m in missing)} to --at")
-    unused = [n for n in point if n not in names]
-    if unused:
-        raise ValueError(f"--at gives {', '.join(unused)}, which the expression "
-                         "does not use (a typo?)")
-    return point
 
 
 def _run_graph(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from operator import attrgetter
 from typing import Union
 
-from .value import Number, Value, _as_float, _as_tuple, _data, _get_d, _grad_mode, _local_grads
+from .value import _WALKS, Number, Value, _as_float, _as_tuple, _data, _get_d, _grad_mode, _local_grads
 
 Grad = Union[float, Value]
 #: One edge of the backward pass, as recorded by :func:`reverse_sweep`:
@@ -98,12 +98,19 @@ def topological_order(root: Value) -> list[Value]:
             prev = node._prev
             if prev is None:
                 continue
-            if type(prev) is tuple:
+            if type(prev) is not tuple:
+                if prev not in seen:
+                    push(prev)
+            elif len(prev) == 2:  # a * b, a + b: no iterator
+                a, b = prev
+                if b not in seen:
+                    push(b)
+                if a not in seen:
+                    push(a)
+            else:
                 for p in reversed(prev):
                     if p not in seen:
                         push(p)
-            elif prev not in seen:
-                push(prev)
     return order
 
 
@@ -181,20 +188,22 @@ def _fast_sweep(order: list[Value], seed: float) -> None:
         if g == 0.0:
             continue
         rule = node._rule
-        if type(prev) is tuple:
-            if type(rule) is tuple:
-                ds = rule
-            elif len(prev) == 2:  # a * b, a / b, a ** b: no argument unpacking
-                ds = rule(node._d, prev[0]._d, prev[1]._d)
-            else:
-                ds = rule(node._d, *map(_get_d, prev))
-            for p, d in zip(prev, ds):
-                if d:
-                    p.grad += d * g
-        else:  # one parent: the rule is its derivative, or gives it
+        if type(prev) is not tuple:  # one parent: the rule is its derivative, or gives it
             d = rule if type(rule) is float else rule(node._d, prev._d, node._c)
             if d:
                 prev.grad += d * g
+        elif len(prev) == 2:  # a * b, a + b, a / b: no iterator, no argument unpacking
+            a, b = prev
+            da, db = rule if type(rule) is tuple else rule(node._d, a._d, b._d)
+            if da:
+                a.grad += da * g
+            if db:
+                b.grad += db * g
+        else:
+            ds = rule if type(rule) is tuple else rule(node._d, *map(_get_d, prev))
+            for p, d in zip(prev, ds):
+                if d:
+                    p.grad += d * g
 
 
 def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step] | None") -> None:
@@ -364,3 +373,7 @@ def no_grad() -> Iterator[None]:
     """
     with _grad_mode(False):
         yield
+
+
+# looked up when called, so Value.backward is whatever this module's backward is
+_WALKS.update(backward=lambda *args, **kw: backward(*args, **kw), zero_grad=lambda v: zero_grad(v))

@@ -50,11 +50,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from numbers import Real
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, Protocol, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._value_ops import ValueOps as _Ops
-    from .ops.registry import Op
 else:
     _Ops = object  # the operator methods are attached by autograd_lite.ops; their types are declared there
 
@@ -89,6 +88,10 @@ def _grad_mode(flag: bool) -> Iterator[None]:
     finally:
         _recording.reset(token)
 
+
+#: The graph walks behind Value.backward and Value.zero_grad, filled in by
+#: autograd_lite.graph (the layer above storage) when it is imported.
+_WALKS: dict[str, Callable[..., None]] = {}
 
 # --------------------------------------------------- comparisons seen by compile
 _comparisons: ContextVar["list | None"] = ContextVar("autograd_lite_comparisons", default=None)
@@ -153,7 +156,13 @@ def _short_repr(x: object, limit: int = 40) -> str:
     return r if len(r) <= limit else r[:limit] + "..."
 
 
-def _show_op(op: "Op", c: Any) -> str:
+class _Record(Protocol):
+    """What storage needs of an operator's record (an ``ops.Op``): how it is shown."""
+
+    label: str
+
+
+def _show_op(op: _Record, c: Any) -> str:
     """An operation's name as shown: ``"* 2.0"``, ``"**0.5"``, ``"clip[-1.0, 1.0]"``."""
     label = op.label
     if c is None or "{" not in label:
@@ -163,7 +172,7 @@ def _show_op(op: "Op", c: Any) -> str:
     return label.format(_fmt(c))
 
 
-def _bad_result(data: float, parents: "Value | tuple", op: "Op", c: Any) -> ArithmeticError | ValueError:
+def _bad_result(data: float, parents: "Value | tuple", op: _Record, c: Any) -> ArithmeticError | ValueError:
     """The error for an operation whose result is not a finite float."""
     operands = ", ".join(_fmt(p._d) for p in _as_tuple(parents))
     name = _show_op(op, c)
@@ -172,7 +181,7 @@ def _bad_result(data: float, parents: "Value | tuple", op: "Op", c: Any) -> Arit
     return OverflowError(f"{name} of ({operands}) overflows: the result {data} is not a finite float")
 
 
-def _node(data: float, parents: "Value | tuple", rule: Rule, op: "Op", c: Any = None) -> "Value":
+def _node(data: float, parents: "Value | tuple", rule: Rule, op: _Record, c: Any = None) -> "Value":
     """Make the result node of an operation (the hot path: no validation of types).
 
     ``parents`` is the one parent itself or the tuple of several, and ``rule``
@@ -359,13 +368,11 @@ class Value(_Ops):
     # --------------------------------------------------------------- backprop
     def backward(self, grad: Number = 1.0, *, create_graph: bool = False) -> None:
         """Backpropagate from this node: see :func:`autograd_lite.backward`."""
-        from .graph import backward
-        backward(self, grad, create_graph=create_graph)
+        _WALKS["backward"](self, grad, create_graph=create_graph)
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0 on this node and every node it depends on."""
-        from .graph import zero_grad
-        zero_grad(self)
+        _WALKS["zero_grad"](self)
 
     def detach(self) -> "Value":
         """A new leaf with the same data and label and no history."""

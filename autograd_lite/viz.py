@@ -34,7 +34,7 @@ from typing import Any, Collection, Iterable, Mapping, Union
 
 import graphviz
 
-from ._atomic_write import _write_atomic
+from ._files import write_atomic as _write_atomic
 from ._graphviz import (INSTALL_HINT, TIMEOUT, GraphvizError, GraphvizNotFoundError,
                         GraphvizTimeoutError, Picture, check_timeout, run)
 from .layout import Layout, auto_rankdir, count_graph
