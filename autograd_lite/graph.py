@@ -139,7 +139,20 @@ def _contribution(d: Grad, g: Grad, create_graph: bool) -> "Grad | None":
                 and math.isfinite(gd):
             return d * g
         return None
+    if (type(d) is Value or type(g) is Value) and not (math.isfinite(dd) and math.isfinite(gd)):
+        return dd * gd  # an infinite gradient is a number, not a differentiable graph
     return d * g
+
+
+def _accumulate(old: Grad, c: Grad) -> Grad:
+    """``old + c`` for gradients that may be Values; an infinite one stays a plain number."""
+    if type(old) is float and old == 0.0:
+        return c
+    if type(old) is Value or type(c) is Value:
+        o, n = _data(old), _data(c)
+        if not (math.isfinite(o) and math.isfinite(n)):
+            return o + n
+    return old + c  # type: ignore[operator]
 
 
 def _reference_sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step] | None") -> None:
@@ -163,8 +176,7 @@ def _reference_sweep(order: list[Value], seed: Grad, create_graph: bool, steps: 
         for p, d in zip(node.parents, _local_grads(node, create_graph)):
             c = _contribution(d, g, create_graph)
             if c is not None:
-                old = p.grad
-                p.grad = c if type(old) is float and old == 0.0 else old + c  # type: ignore[assignment]
+                p.grad = _accumulate(p.grad, c)  # type: ignore[assignment]
             if steps is not None:
                 steps.append((node, p, d, g, 0.0 if c is None else c, p.grad))
 
@@ -297,7 +309,7 @@ def forward_sweep(order: list[Value], tangents: dict[Value, Grad], *, create_gra
                 continue
             c = _contribution(d, t, create_graph)  # the same rule as the reverse sweep
             if c is not None:
-                total = c if total is None else total + c
+                total = c if total is None else _accumulate(total, c)
             if steps is not None:
                 steps.append((node, p, d, t, 0.0 if c is None else c, 0.0 if total is None else total))
         tans[node] = 0.0 if total is None else total

@@ -42,6 +42,17 @@ def test_a_dead_branch_gives_the_same_gradient_with_and_without_create_graph():
     assert al.grad(al.grad(lambda x: x.sqrt() * 0.0 + x * x))(0.0) == 2.0
 
 
+def test_an_infinite_gradient_through_a_differentiable_rule_is_a_number_with_create_graph():
+    for point in (0.0,):
+        x = Value(point)
+        y = x.elu().sqrt()                  # elu(0) = 0 and sqrt has an infinite slope there
+        y.backward()
+        fast = x.grad
+        cg = reverse_sweep(topological_order(y), 1.0, create_graph=True)[x]
+        assert fast == math.inf and cg == math.inf
+        assert forward_sweep(topological_order(y), {x: 1.0})[y] == math.inf
+
+
 def test_forward_mode_follows_the_same_rule():
     x = Value(-1.0)
     y = x.relu().sqrt()
