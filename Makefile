@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine (Graphviz's `dot` aside):
 #   make demo   train the demo network and write its pictures to out/
-#   make test   the whole test suite: unit and property tests, doctests, notebooks, docs
+#   make test   the whole test suite: lint, types, unit and property tests, doctests, notebooks, docs
 # and, once set up:
 #   make lab            JupyterLab on notebooks/, from the same .venv
 #   make test-versions  the core suite on every Python 3.10-3.13 found (.venv-pyXY each)
@@ -37,6 +37,9 @@ demo: $(DEMO_STAMP)
 	@echo "Next: .venv/bin/autograd-lite --help, 'source .venv/bin/activate', or 'make lab' for the notebooks."
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest tests autograd_lite nn --doctest-modules
 	$(BIN)/python -m pytest --nbmake notebooks/
 	$(BIN)/sphinx-build -E -W --keep-going -n -q -b html docs docs/_build/html

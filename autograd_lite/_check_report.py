@@ -23,8 +23,8 @@ class Row:
     name: str
     at: str
     analytic: float
-    numeric: "float | None"
-    error: "float | None"
+    numeric: float | None
+    error: float | None
     status: str
     order: int = 1
     vacuous: bool = False
@@ -32,12 +32,12 @@ class Row:
     note: str = ""
 
     @property
-    def abs_err(self) -> "float | None":
+    def abs_err(self) -> float | None:
         """abs(analytic - numeric)."""
         return None if self.numeric is None else abs(self.analytic - self.numeric)
 
     @property
-    def rel_err(self) -> "float | None":
+    def rel_err(self) -> float | None:
         """abs(analytic - numeric) / abs(numeric) (inf when numeric is 0 and they differ)."""
         if self.numeric is None:
             return None
@@ -53,10 +53,19 @@ class Row:
         return f"{self.status} ({', '.join(marks)})" if marks else self.status
 
     def cells(self) -> tuple[str, ...]:
-        def num(x: "float | None", spec: str) -> str:
+        def num(x: float | None, spec: str) -> str:
             return "-" if x is None else format(x, spec)
-        return (self.name, self.at, num(self.analytic, ".9g"), num(self.numeric, ".9g"),
-                num(self.error, ".1e"), num(self.abs_err, ".2e"), num(self.rel_err, ".2e"), self.verdict)
+
+        return (
+            self.name,
+            self.at,
+            num(self.analytic, ".9g"),
+            num(self.numeric, ".9g"),
+            num(self.error, ".1e"),
+            num(self.abs_err, ".2e"),
+            num(self.rel_err, ".2e"),
+            self.verdict,
+        )
 
 
 @dataclass(frozen=True)
@@ -124,25 +133,30 @@ class GradcheckReport:
             counts.append(f"{len(self.near_kinks)} near a non-differentiable point")
         if self.hygiene_failures:
             counts.append(f"{len(self.hygiene_failures)} hygiene check(s) FAILED")
-        return (f"gradcheck of {self.function} at {where} (order {self.order}, "
-                f"atol={self.atol:g}, rtol={self.rtol:g}): {', '.join(counts)}")
+        return (
+            f"gradcheck of {self.function} at {where} (order {self.order}, "
+            f"atol={self.atol:g}, rtol={self.rtol:g}): {', '.join(counts)}"
+        )
 
-    def table(self, rows: "list[Row] | None" = None) -> str:
+    def table(self, rows: list[Row] | None = None) -> str:
         """The rows (all by default) as an aligned text table."""
         body = [r.cells() for r in (self.rows if rows is None else rows)]
         widths = [max(len(line[k]) for line in [_COLUMNS, *body]) for k in range(len(_COLUMNS))]
 
         def line(cells) -> str:
-            parts = [c.rjust(w) if col in _RIGHT else c.ljust(w)
-                     for col, c, w in zip(_COLUMNS, cells, widths)]
+            parts = [
+                c.rjust(w) if col in _RIGHT else c.ljust(w) for col, c, w in zip(_COLUMNS, cells, widths)
+            ]
             return "  ".join(parts).rstrip()
+
         return "\n".join(["  " + line(_COLUMNS)] + ["  " + line(cells) for cells in body])
 
     def _notes(self, rows: list[Row]) -> list[str]:
         notes = [f"{r.name}: {r.note}" for r in rows if r.note]
         if any(r.vacuous for r in rows):
-            notes.append(f"vacuous: |numeric| < atol = {self.atol:g}, so a wrong derivative "
-                         "would pass there too")
+            notes.append(
+                f"vacuous: |numeric| < atol = {self.atol:g}, so a wrong derivative would pass there too"
+            )
         if any(r.uncertain for r in rows):
             notes.append("uncertain: the finite-difference error bar (± est) exceeds the tolerance")
         return notes
@@ -178,8 +192,13 @@ class GradcheckReport:
     def weak_text(self) -> str:
         """Why some passes prove little (the text of the GradcheckWarning)."""
         weak = [r for r in self.rows if r.vacuous or r.uncertain]
-        return "\n".join([f"gradcheck of {self.function}: {len(weak)} derivative(s) checked weakly",
-                          self.table(weak), *self._notes(weak)])
+        return "\n".join(
+            [
+                f"gradcheck of {self.function}: {len(weak)} derivative(s) checked weakly",
+                self.table(weak),
+                *self._notes(weak),
+            ]
+        )
 
     def __repr__(self) -> str:
         return f"<GradcheckReport: {self.summary()}>"
@@ -190,17 +209,25 @@ class GradcheckReport:
         head = "".join(f"<th>{esc(c)}</th>" for c in _COLUMNS)
         body = []
         for r in self.rows:
-            style = {"FAIL": ' style="color:#b00020;font-weight:bold"',
-                     "near kink": ' style="color:#8a6d00"'}.get(r.status, "")
+            style = {
+                "FAIL": ' style="color:#b00020;font-weight:bold"',
+                "near kink": ' style="color:#8a6d00"',
+            }.get(r.status, "")
             cells = "".join(
                 f'<td style="text-align:{"right" if col in _RIGHT else "left"}">{esc(c)}</td>'
-                for col, c in zip(_COLUMNS, r.cells()))
+                for col, c in zip(_COLUMNS, r.cells())
+            )
             body.append(f"<tr{style}>{cells}</tr>")
-        out = [f"<div><p>{esc(self.summary())}</p>",
-               f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"]
+        out = [
+            f"<div><p>{esc(self.summary())}</p>",
+            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>",
+        ]
         if self.hygiene:
-            items = "".join(f"<li>{'ok' if h.passed else '<b>FAIL</b>'} {esc(h.name)}"
-                            f"{': ' + esc(h.detail) if h.detail else ''}</li>" for h in self.hygiene)
+            items = "".join(
+                f"<li>{'ok' if h.passed else '<b>FAIL</b>'} {esc(h.name)}"
+                f"{': ' + esc(h.detail) if h.detail else ''}</li>"
+                for h in self.hygiene
+            )
             out.append(f"<p>backward-pass hygiene:</p><ul>{items}</ul>")
         notes = self._notes(self.rows)
         if notes:

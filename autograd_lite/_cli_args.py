@@ -22,8 +22,14 @@ def command(register: Callable[[argparse._SubParsersAction], None]) -> Callable:
 def _add_expression_arguments(p: argparse.ArgumentParser) -> None:
     """EXPR and ``--at NAME=NUMBER ...``, shared by the commands that evaluate an expression."""
     p.add_argument("expr", metavar="EXPR", help='the expression, e.g. "tanh(w*x + b)"')
-    p.add_argument("--at", metavar="NAME=NUMBER", nargs="+", action="extend", default=[],
-                   help="the variables' values, e.g. --at x=0.5 y=2")
+    p.add_argument(
+        "--at",
+        metavar="NAME=NUMBER",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="the variables' values, e.g. --at x=0.5 y=2",
+    )
 
 
 def _function_list() -> str:
@@ -33,19 +39,20 @@ def _function_list() -> str:
     def show(name: str) -> str:
         least, most = ARITY[name]
         return name if most == 1 else f"{name}/{least}" if least == most else f"{name}/{least}-{most}"
+
     return " ".join(show(n) for n in sorted(ARITY))
 
 
-def _parse_at(items: "Sequence[str]") -> dict[str, float]:
+def _parse_at(items: Sequence[str]) -> dict[str, float]:
     """``["x=0.5", "y=2"]`` -> ``{"x": 0.5, "y": 2.0}``; ValueError naming the bad item.
 
     Names are NFKC-normalized, as Python normalizes the identifiers of the
-    expression, so ``--at ｘ=1`` (a full-width x) gives the value of ``x``.
+    expression, so ``--at \uff58=1`` (a full-width x) gives the value of ``x``.
     """
     point: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
-        name = unicodedata.normalize("NFKC", name.strip())   # as Python reads identifiers
+        name = unicodedata.normalize("NFKC", name.strip())  # as Python reads identifiers
         if not sep or not name.isidentifier():
             raise ValueError(f"malformed --at {item!r}: expected NAME=NUMBER, e.g. x=0.5")
         try:
@@ -60,7 +67,7 @@ def _parse_at(items: "Sequence[str]") -> dict[str, float]:
     return point
 
 
-def _point_of(names: "Sequence[str]", at: "Sequence[str]") -> dict[str, float]:
+def _point_of(names: Sequence[str], at: Sequence[str]) -> dict[str, float]:
     """The values of the expression's variables ``names`` from ``--at``.
 
     Every variable needs a value, and every name in ``--at`` must be a variable
@@ -70,10 +77,10 @@ def _point_of(names: "Sequence[str]", at: "Sequence[str]") -> dict[str, float]:
     point = _parse_at(at)
     missing = [n for n in names if n not in point]
     if missing:
-        raise ValueError(f"no value for {', '.join(missing)}: add "
-                         f"{' '.join(m + '=...' for m in missing)} to --at")
+        raise ValueError(
+            f"no value for {', '.join(missing)}: add {' '.join(m + '=...' for m in missing)} to --at"
+        )
     unused = [n for n in point if n not in names]
     if unused:
-        raise ValueError(f"--at gives {', '.join(unused)}, which the expression "
-                         "does not use (a typo?)")
+        raise ValueError(f"--at gives {', '.join(unused)}, which the expression does not use (a typo?)")
     return point

@@ -19,10 +19,8 @@ from operator import attrgetter
 from typing import Any
 
 from .graph import topological_order
-from .value import Value
-
 from .ops import FLOAT_NS, source_of
-from .value import _comparison_log
+from .value import Value
 
 _get_data = attrgetter("data")
 _get_grad = attrgetter("grad")
@@ -57,9 +55,10 @@ def _template(node: Value, cache: dict) -> tuple[str, tuple[str, ...], tuple[str
     fwd, ds = source_of(node)
     consts: list[str] = []
 
-    def cut(m: "re.Match") -> str:
+    def cut(m: re.Match) -> str:
         consts.append(m.group(1) + m.group(2))
         return f"{{c{len(consts) - 1}}}"
+
     out = (_NUM.sub(cut, fwd), tuple(_NUM.sub(cut, d) for d in ds), tuple(consts))
     if key is not None:
         cache[key] = out
@@ -107,7 +106,7 @@ class _Plan:
 
 def _guard_refs(plan: _Plan, g: tuple) -> tuple:
     left, op, right, result = g
-    refs = []
+    refs: list[tuple] = []
     for x in (left, right):
         if isinstance(x, Value):
             refs.append(("n", plan.index[x]))
@@ -118,15 +117,21 @@ def _guard_refs(plan: _Plan, g: tuple) -> tuple:
     return refs[0], op, refs[1], bool(result)
 
 
-def _find_loop(plan: _Plan, guards: list) -> "tuple | None":
+def _find_loop(plan: _Plan, guards: list) -> tuple | None:
     """A node whose parents head same-shaped private subgraphs (one per sample), or None.
 
     Returns (node index, regions, per-region guards): each region the indices
     of the nodes only its sample uses, in topological order, its head last.
     """
-    order, parents = plan.order, plan.parents
-    candidates = sorted((k for k, ps in parents.items() if len(ps) >= MIN_LOOP and k < plan.n_loss
-                         and all(p in parents for p in ps)), key=lambda k: -len(parents[k]))
+    parents = plan.parents
+    candidates = sorted(
+        (
+            k
+            for k, ps in parents.items()
+            if len(ps) >= MIN_LOOP and k < plan.n_loss and all(p in parents for p in ps)
+        ),
+        key=lambda k: -len(parents[k]),
+    )
     for r in candidates[:3]:
         regions = _regions(plan, r)
         if regions is None:
@@ -149,7 +154,7 @@ def _find_loop(plan: _Plan, guards: list) -> "tuple | None":
     return None
 
 
-def _regions(plan: _Plan, r: int) -> "list[list[int]] | None":
+def _regions(plan: _Plan, r: int) -> list[list[int]] | None:
     """The nodes private to each parent of node r (a sample's subgraph), or None.
 
     The topological order is a depth-first one, so the subgraph first reached
@@ -197,11 +202,19 @@ def _same_shape(plan: _Plan, regions: list[list[int]], region_guards: list[list]
 
     def shape(reg: list[int], guards: list) -> tuple:
         pos = {k: i for i, k in enumerate(reg)}
-        nodes = tuple((tmpl[k][:2], tuple([pos[p] if p in pos else ~p for p in parents[k]]))
-                      if k in tmpl else () for k in reg)
-        refs = tuple((("l", pos[a[1]]) if a[0] == "n" and a[1] in pos else a, op,
-                      ("l", pos[b[1]]) if b[0] == "n" and b[1] in pos else b) for a, op, b, _ in guards)
+        nodes = tuple(
+            (tmpl[k][:2], tuple([pos.get(p, ~p) for p in parents[k]])) if k in tmpl else () for k in reg
+        )
+        refs = tuple(
+            (
+                ("l", pos[a[1]]) if a[0] == "n" and a[1] in pos else a,
+                op,
+                ("l", pos[b[1]]) if b[0] == "n" and b[1] in pos else b,
+            )
+            for a, op, b, _ in guards
+        )
         return nodes, refs
+
     first = shape(regions[0], region_guards[0])
     return all(shape(reg, g) == first for reg, g in zip(regions[1:], region_guards[1:]))
 
@@ -214,8 +227,8 @@ class _Writer:
         self.max_lines = max_lines
         self.fwd: list[str] = []
         self.bwd: list[str] = []
-        self.leaves: list[Value] = []       # captured leaves, read as _P[i]
-        self.table: list[tuple] = []        # per-sample constants (the loop's)
+        self.leaves: list[Value] = []  # captured leaves, read as _P[i]
+        self.table: list[tuple] = []  # per-sample constants (the loop's)
         self.sample_leaves: list[tuple] = []
         self.loop_r = -1
         self.cols: dict = {}
@@ -227,12 +240,12 @@ class _Writer:
         """How code after the loop names node k: a variable, or a sample's saved value."""
         return self.where.get(k) or f"v{k}"
 
-    def name(self, k: int, local: "dict[int, str] | None" = None) -> str:
+    def name(self, k: int, local: dict[int, str] | None = None) -> str:
         if local is not None and k in local:
             return local[k]
         return self._outside(k)
 
-    def write(self, loop: "tuple | None") -> str:
+    def write(self, loop: tuple | None) -> str:
         plan = self.plan
         order = plan.order
         loop_r, regions, region_guards = loop if loop else (-1, [], [])
@@ -246,7 +259,7 @@ class _Writer:
         for k, node in enumerate(order):
             if node._prev is not None or k in in_region:
                 continue
-            j = plan.arg_pos.get(node)
+            j = plan.arg_pos.get(node)  # type: ignore[call-overload]  # keyed by node or position
             if j is None:
                 captured.append(k)
                 self.leaves.append(node)
@@ -290,7 +303,11 @@ class _Writer:
         body.append(f"    _seed = yield ({', '.join(self._outside(k) for k in plan.outputs)},)")
         body.append("    while True:  # backward(): one line per edge, in the order backward() walks")
         n_loss = plan.n_loss
-        inner = [f"g{k} = 0.0" for k, n in enumerate(order[:n_loss]) if n._prev is not None and k not in in_region and k != root]
+        inner = [
+            f"g{k} = 0.0"
+            for k, n in enumerate(order[:n_loss])
+            if n._prev is not None and k not in in_region and k != root
+        ]
         inner += grads_in
         if loop is not None and self.sample_leaves and self.sample_leaves[0]:
             inner.append("_lg = []")
@@ -316,13 +333,18 @@ class _Writer:
             raise ValueError(
                 f"compile(): the traced graph ({len(order)} nodes) needs {len(lines)} lines of code, "
                 f"over the limit max_lines={self.max_lines}"
-                + ("" if loop else "; no repeated per-sample subgraph was found to loop over (sum per-sample "
-                   "losses with autograd_lite.sum, one node, not a chain of +)")
-                + ": compile a smaller function, or raise max_lines")
+                + (
+                    ""
+                    if loop
+                    else "; no repeated per-sample subgraph was found to loop over (sum per-sample "
+                    "losses with autograd_lite.sum, one node, not a chain of +)"
+                )
+                + ": compile a smaller function, or raise max_lines"
+            )
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------ expressions
-    def _names(self, k: int, local: "dict | None", cols: "dict | None") -> dict:
+    def _names(self, k: int, local: dict | None, cols: dict | None) -> dict:
         """What the placeholders of node k's expressions stand for, as variable names or literals."""
         plan = self.plan
         consts = plan.tmpl[k][2]
@@ -339,11 +361,11 @@ class _Writer:
             names[f"c{i}"] = f"_c[{col}]" if col is not None else f"({c})" if c[0] == "-" else c
         return names
 
-    def _expr(self, k: int, local: "dict | None", cols: "dict | None", which: int = -1) -> str:
+    def _expr(self, k: int, local: dict | None, cols: dict | None, which: int = -1) -> str:
         fwd, ds, _ = self.plan.tmpl[k]
         return _fill(fwd if which < 0 else ds[which], self._names(k, local, cols))
 
-    def _edges(self, k: int, g: str, local: "dict | None", cols: "dict | None") -> list[str]:
+    def _edges(self, k: int, g: str, local: dict | None, cols: dict | None) -> list[str]:
         """grad(parent) += d * g for each parent of node k (THE chain-rule step)."""
         out = []
         ds = self.plan.tmpl[k][1]
@@ -359,7 +381,7 @@ class _Writer:
                 out.append(f"{target} += {d} * {g}")
         return out
 
-    def _guard(self, refs: tuple, local: "dict | None", col: "str | None" = None) -> str:
+    def _guard(self, refs: tuple, local: dict | None, col: str | None = None) -> str:
         left, op, right, result = refs
         a = self.name(left[1], local) if left[0] == "n" else left[1]
         if op == "bool":
@@ -382,7 +404,7 @@ class _Writer:
         local = {k: f"a{i}" for i, k in enumerate(head)}
         # constants that differ between samples go to the table, one column per distinct series
         series: dict[tuple, int] = {}
-        self.cols: dict = {}
+        self.cols = {}
         per_node = [[plan.tmpl[k][2] if k in plan.tmpl else () for k in reg] for reg in regions]
         for pos, k in enumerate(head):
             for i in range(len(per_node[0][pos])):
@@ -393,7 +415,7 @@ class _Writer:
         for gi in range(len(region_guards[0])):
             outcomes = tuple(rg[gi][3] for rg in region_guards)
             guard_cols.append(series.setdefault(("guard", gi, *outcomes), len(series)))
-        columns = sorted(series, key=series.get)
+        columns = sorted(series, key=series.__getitem__)
         table = []
         for s in range(len(regions)):
             row = []
@@ -407,8 +429,11 @@ class _Writer:
         order = plan.order
         leaf_pos = [i for i, k in enumerate(head) if order[k]._prev is None]
         self.sample_leaves = [tuple(order[reg[i]] for i in leaf_pos) for reg in regions]
-        out = ["    _r = []", "    _S = []",
-               "    for _c, _l in zip(_T, _L):" if table and table[0] else "    for _l in _L:"]
+        out = [
+            "    _r = []",
+            "    _S = []",
+            "    for _c, _l in zip(_T, _L):" if table and table[0] else "    for _l in _L:",
+        ]
         n_leaf = 0
         check = []
         for k in head:
@@ -433,9 +458,11 @@ class _Writer:
         head = regions[0]
         n = len(regions)
         ds = ", ".join(self._expr(r, None, None, i) for i in range(n))
-        out = [f"    _dR = ({ds},)",
-               f"    for _i in range({n - 1}, -1, -1):",
-               f"        {', '.join(local[k] for k in head)}, = _S[_i]"]
+        out = [
+            f"    _dR = ({ds},)",
+            f"    for _i in range({n - 1}, -1, -1):",
+            f"        {', '.join(local[k] for k in head)}, = _S[_i]",
+        ]
         if self.table and self.table[0]:
             out.append("        _c = _T[_i]")
         leaves = [k for k in head if plan.order[k]._prev is None]
@@ -458,6 +485,7 @@ class _Writer:
             out.append(f"        _lg.append(({', '.join(names)},))")
         return out
 
+
 def _generate(plan: _Plan, max_lines: int) -> tuple[str, Any, _Writer]:
     """The generated source of a trace, its compiled ``_run`` and the writer (tables, leaves)."""
     writer = _Writer(plan, max_lines)
@@ -465,7 +493,5 @@ def _generate(plan: _Plan, max_lines: int) -> tuple[str, Any, _Writer]:
     ns = dict(FLOAT_NS)
     ns.update(_Retrace=_Retrace, _data=_get_data, _grad=_get_grad)
     code = builtins.compile(src, "<autograd_lite.compile>", "exec")
-    exec(code, ns)  # noqa: S102 - our own generated source
+    exec(code, ns)
     return src, ns["_run"], writer
-
-

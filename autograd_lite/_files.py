@@ -30,8 +30,9 @@ import socket
 import stat
 import tempfile
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Iterator, Union
+from typing import IO, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -101,7 +102,7 @@ def stale_temp_files(directory: str) -> list[str]:
     and the id of a process that is no longer running.  Files of other users
     or other hosts are never listed.
     """
-    if os.name != "posix":          # os.kill(pid, 0) is not a probe elsewhere
+    if os.name != "posix":  # os.kill(pid, 0) is not a probe elsewhere
         return []
     me = os.getpid()
     uid = os.geteuid()
@@ -114,7 +115,7 @@ def stale_temp_files(directory: str) -> list[str]:
         name = entry.name
         if not (name.startswith(TEMP_PREFIX) and name.endswith(_TEMP_SUFFIX)):
             continue
-        parts = name[len(TEMP_PREFIX):].split("-")
+        parts = name[len(TEMP_PREFIX) :].split("-")
         if len(parts) < 3 or parts[0] != _HOST or not parts[1].isdigit():
             continue
         pid = int(parts[1])
@@ -176,8 +177,9 @@ def atomic_open(path: PathLike, mode: str = "w") -> Iterator[IO]:
     directory = os.path.dirname(os.path.abspath(target))
     _remove_stale(directory)
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f"{TEMP_PREFIX}{_HOST}-{os.getpid()}-",
-                                   suffix=_TEMP_SUFFIX)
+        fd, tmp = tempfile.mkstemp(
+            dir=directory, prefix=f"{TEMP_PREFIX}{_HOST}-{os.getpid()}-", suffix=_TEMP_SUFFIX
+        )
     except OSError as exc:
         raise path_error(exc, shown) from None
     try:
@@ -207,8 +209,12 @@ def write_atomic(path: PathLike, data: bytes) -> None:
 
 def _kind(mode: int) -> str:
     """What a non-regular file is, for an error message."""
-    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -226,8 +232,9 @@ def read_limited(path: PathLike, max_bytes: int, where: str, how_to_raise: str) 
     ("model file 'm.json'"); ``how_to_raise`` ends the size message, with
     ``{size}`` replaced by a limit that would let the file through.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
-        | getattr(os, "O_BINARY", 0)
+    flags = (
+        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    )
     try:
         fd = os.open(path, flags)
     except OSError as exc:
@@ -256,5 +263,6 @@ def read_limited(path: PathLike, max_bytes: int, where: str, how_to_raise: str) 
 
 def _too_big(where: str, size: int, limit: int, how_to_raise: str, growing: bool = False) -> str:
     amount = f"more than {limit:,} bytes (it grew while being read)" if growing else f"{size:,} bytes"
-    return f"{where} is {amount}, over the limit of {limit:,} bytes; " \
-        + how_to_raise.format(size=size if not growing else 2 * limit)
+    return f"{where} is {amount}, over the limit of {limit:,} bytes; " + how_to_raise.format(
+        size=size if not growing else 2 * limit
+    )

@@ -28,7 +28,8 @@ import signal
 import subprocess
 import sys
 import threading
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import graphviz
 
@@ -42,8 +43,10 @@ MIN_TEXT_PX = 9.0
 FONT_PT = 11.0
 
 #: How to install Graphviz, in one line.
-INSTALL_HINT = ("install it with `sudo apt-get install graphviz` (Debian/Ubuntu), "
-                "`brew install graphviz` (macOS) or `conda install -c conda-forge graphviz`")
+INSTALL_HINT = (
+    "install it with `sudo apt-get install graphviz` (Debian/Ubuntu), "
+    "`brew install graphviz` (macOS) or `conda install -c conda-forge graphviz`"
+)
 
 
 class GraphvizError(OSError):
@@ -66,10 +69,11 @@ def missing(what: str) -> GraphvizNotFoundError:
     """The error for a missing ``dot``, saying what could not be made and how to install it."""
     return GraphvizNotFoundError(
         f"Graphviz's `dot` program was not found on PATH, so {what} cannot be made "
-        f"(.dot files still can): {INSTALL_HINT}")
+        f"(.dot files still can): {INSTALL_HINT}"
+    )
 
 
-_running: "set[subprocess.Popen]" = set()
+_running: set[subprocess.Popen] = set()
 _lock = threading.Lock()
 
 
@@ -92,7 +96,8 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between
     """Linux: have the kernel kill this process when the process that started it dies (even by SIGKILL)."""
     try:
         import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except Exception:
         pass
 
@@ -109,18 +114,23 @@ def _kill_all() -> None:
         _kill(proc)
 
 
-def check_timeout(timeout: "float | None", who: str) -> "float | None":
+def check_timeout(timeout: float | None, who: str) -> float | None:
     """``timeout`` checked: a positive finite number of seconds, or None for no limit."""
     if timeout is None:
         return None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
-            or not math.isfinite(timeout) or timeout <= 0:
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not math.isfinite(timeout)
+        or timeout <= 0
+    ):
         raise ValueError(f"{who}: timeout must be a positive number of seconds or None, got {timeout!r}")
     return float(timeout)
 
 
-def run(args: Sequence[str], source: str, *, timeout: "float | None" = TIMEOUT,
-        what: str = "the picture") -> bytes:
+def run(
+    args: Sequence[str], source: str, *, timeout: float | None = TIMEOUT, what: str = "the picture"
+) -> bytes:
     """Run a Graphviz program (``args[0]`` is ``dot`` or ``neato``) on the DOT ``source``.
 
     Returns what it writes on stdout.  Raises :class:`GraphvizNotFoundError`
@@ -132,8 +142,14 @@ def run(args: Sequence[str], source: str, *, timeout: "float | None" = TIMEOUT,
     if exe is None:
         raise missing(what)
     try:
-        proc = subprocess.Popen([exe, *args[1:]], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_PREEXEC)
+        proc = subprocess.Popen(
+            [exe, *args[1:]],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=_PREEXEC,
+        )
     except FileNotFoundError:
         raise missing(what) from None
     with _lock:
@@ -146,7 +162,9 @@ def run(args: Sequence[str], source: str, *, timeout: "float | None" = TIMEOUT,
             f"Graphviz's {args[0]} took longer than {timeout:g} s to make {what} and was stopped "
             f"(the graph is too large or too tangled to lay out quickly); pass a larger timeout "
             f"(timeout=SECONDS in Python, --timeout SECONDS on the command line) to wait longer, "
-            f"or draw a smaller graph", timeout) from None
+            f"or draw a smaller graph",
+            float(timeout or 0.0),
+        ) from None
     except BaseException:
         _kill(proc)
         raise
@@ -183,9 +201,11 @@ def fit_svg(svg: str, *, css_class: str = "agl-picture") -> str:
     w_pt = float(m.group(1))
     natural = math.ceil(w_pt * 4 / 3)
     smallest = min(natural, math.ceil(w_pt * MIN_TEXT_PX / FONT_PT))
-    head = (f'<svg class="{css_class}" width="100%" '
-            f'style="display:block;height:auto;max-width:{natural}px;min-width:{smallest}px"')
-    svg = svg[:m.start()] + head + svg[m.end():]
+    head = (
+        f'<svg class="{css_class}" width="100%" '
+        f'style="display:block;height:auto;max-width:{natural}px;min-width:{smallest}px"'
+    )
+    svg = svg[: m.start()] + head + svg[m.end() :]
     style = f"<style>svg.{css_class} a {{text-decoration:none !important}}</style>"
     close = svg.find(">", len(head)) + 1
     return svg[:close] + style + svg[close:]
@@ -204,8 +224,10 @@ def fit_img(svg: str, alt: str = "computation graph", *, css_class: str = "agl-p
     smallest = min(natural, math.ceil(w_pt * MIN_TEXT_PX / FONT_PT))
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     size = f"max-width:{natural}px;min-width:{smallest}px;" if m else ""
-    return (f'<img class="{css_class}" alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}" '
-            f'style="display:block;width:100%;{size}height:auto">')
+    return (
+        f'<img class="{css_class}" alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}" '
+        f'style="display:block;width:100%;{size}height:auto">'
+    )
 
 
 def natural_width_px(svg: str) -> int:
@@ -229,39 +251,59 @@ class Picture(graphviz.Digraph):
     #: The Graphviz program and options that draw this picture.
     program: tuple = ("dot",)
 
-    def pipe(self, format: "str | None" = None, renderer: "str | None" = None,  # type: ignore[override]
-             formatter: "str | None" = None, neato_no_op: "bool | int | None" = None,
-             quiet: bool = False, *, engine: "str | None" = None, encoding: "str | None" = None,
-             timeout: "float | None" = TIMEOUT) -> "bytes | str":
-        """The picture in ``format``, made by :attr:`program` with a ``timeout`` (see ``graphviz.Digraph.pipe``).
+    def pipe(
+        self,
+        format: str | None = None,
+        renderer: str | None = None,  # type: ignore[override]
+        formatter: str | None = None,
+        neato_no_op: bool | int | None = None,
+        quiet: bool = False,
+        *,
+        engine: str | None = None,
+        encoding: str | None = None,
+        timeout: float | None = TIMEOUT,
+    ) -> bytes | str:
+        """The picture in ``format``, made by :attr:`program` within ``timeout`` seconds.
+
+        As ``graphviz.Digraph.pipe``, bounded in time.
 
         With a renderer, formatter, engine or ``neato_no_op`` of its own it is
         graphviz's ``pipe`` unchanged.
         """
         if renderer or formatter or engine or neato_no_op is not None:
-            return super().pipe(format, renderer, formatter, neato_no_op, quiet,
-                                engine=engine, encoding=encoding)
+            return super().pipe(
+                format, renderer, formatter, neato_no_op, quiet, engine=engine, encoding=encoding
+            )
         fmt = format or self.format
         data = run([*self.program, f"-T{fmt}"], self.source, timeout=timeout, what=f"a .{fmt} picture")
         return data.decode(encoding) if encoding else data
 
-    def pipe_svg(self, timeout: "float | None" = TIMEOUT) -> str:
+    def pipe_svg(self, timeout: float | None = TIMEOUT) -> str:
         """The picture as SVG text (Graphviz's own, with its fixed size)."""
-        return run([*self.program, "-Tsvg"], self.source, timeout=timeout,
-                   what="an .svg picture").decode("utf-8")
+        return run([*self.program, "-Tsvg"], self.source, timeout=timeout, what="an .svg picture").decode(
+            "utf-8"
+        )
 
-    def fitted_svg(self, timeout: "float | None" = TIMEOUT) -> str:
+    def fitted_svg(self, timeout: float | None = TIMEOUT) -> str:
         """The picture as an ``<svg>`` element that scales with its container."""
         return fit_svg(self.pipe_svg(timeout))
+
+    def _value_count(self) -> int:
+        """How many value records the picture draws."""
+        return sum(1 for b in self.body if b.lstrip().startswith("v") and " [label=" in b)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
         try:
             svg = self.pipe_svg()
         except GraphvizError as exc:
             text = f"{exc}\n\nThe graph in DOT source:\n{self.source}"
-            return {"text/plain": text,
-                    "text/html": f"<p>{html.escape(str(exc))}</p><p>The graph in DOT source:</p>"
-                                 f"<pre>{html.escape(self.source)}</pre>"}
-        return {"image/svg+xml": svg_element(svg),
-                "text/html": f'<div style="overflow-x:auto;max-width:100%">{fit_img(svg)}</div>',
-                "text/plain": f"<graph of {sum(1 for b in self.body if b.lstrip().startswith('v') and ' [label=' in b)} values>"}
+            return {
+                "text/plain": text,
+                "text/html": f"<p>{html.escape(str(exc))}</p><p>The graph in DOT source:</p>"
+                f"<pre>{html.escape(self.source)}</pre>",
+            }
+        return {
+            "image/svg+xml": svg_element(svg),
+            "text/html": f'<div style="overflow-x:auto;max-width:100%">{fit_img(svg)}</div>',
+            "text/plain": f"<graph of {self._value_count()} values>",
+        }

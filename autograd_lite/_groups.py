@@ -16,19 +16,25 @@ parameters are not drawn, and its inputs point straight at the box.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import graphviz
 
     from .value import Value
 
-_CLUSTER_STYLE = {"style": "rounded,filled", "color": "#b0b0b0", "fontname": "Helvetica",
-                  "fontsize": "11", "labeljust": "l"}
-_FILLS = ("#f7f7fb", "#eef3fa")   # outer (layer), inner (neuron)
+_CLUSTER_STYLE = {
+    "style": "rounded,filled",
+    "color": "#b0b0b0",
+    "fontname": "Helvetica",
+    "fontsize": "11",
+    "labeljust": "l",
+}
+_FILLS = ("#f7f7fb", "#eef3fa")  # outer (layer), inner (neuron)
 
 
-def owner(label: "str | None") -> "str | None":
+def owner(label: str | None) -> str | None:
     """The module a parameter belongs to, from its dotted label; None if it has none.
 
     >>> owner("layers.0.neurons.3.w.1"), owner("layers.2.neurons.0.b"), owner("x")
@@ -40,7 +46,7 @@ def owner(label: "str | None") -> "str | None":
     while parts and parts[-1].isdigit():
         parts.pop()
     if parts:
-        parts.pop()                      # the parameter's own name: w, b
+        parts.pop()  # the parameter's own name: w, b
     return ".".join(parts) or None
 
 
@@ -51,17 +57,17 @@ def modules_of(name: str) -> list[str]:
     ['layers.0', 'layers.0.neurons.3']
     """
     parts = name.split(".")
-    out = [".".join(parts[:i + 1]) for i, p in enumerate(parts[:-1]) if p.isdigit()]
-    return out + [name] if name not in out else out
+    out = [".".join(parts[: i + 1]) for i, p in enumerate(parts[:-1]) if p.isdigit()]
+    return [*out, name] if name not in out else out
 
 
 class ModuleGroups:
     """Which node of a graph belongs to which module, and how to draw the clusters."""
 
-    def __init__(self, order: Sequence["Value"], parameters: "frozenset | None") -> None:
-        self.cluster_of: dict = {}          # node -> its innermost module
-        self.pre: dict = {}                 # pre-activation node -> its module
-        self.activation: dict = {}          # pre-activation node -> its activation node
+    def __init__(self, order: Sequence[Value], parameters: frozenset | None) -> None:
+        self.cluster_of: dict = {}  # node -> its innermost module
+        self.pre: dict = {}  # pre-activation node -> its module
+        self.activation: dict = {}  # pre-activation node -> its activation node
         for node in order:
             parents = node.parents
             if not parents:
@@ -74,14 +80,19 @@ class ModuleGroups:
                 name = mods.pop()
                 self.cluster_of[node] = name
                 self.pre[node] = name
-            elif (len(parents) == 1 and parents[0] in self.pre and parents[0] not in self.activation
-                  and (node.op or "").isidentifier() and node.op != "dot"):
+            elif (
+                len(parents) == 1
+                and parents[0] in self.pre
+                and parents[0] not in self.activation
+                and (node.op or "").isidentifier()
+                and node.op != "dot"
+            ):
                 self.cluster_of[node] = self.pre[parents[0]]
                 self.activation[parents[0]] = node
         # collapsed: one box per pre-activation, the activation if there is one
-        self.box: dict = {}                 # box node -> (pre-activation, activation or None)
+        self.box: dict = {}  # box node -> (pre-activation, activation or None)
         self.hidden: set = set()
-        for pre, name in self.pre.items():
+        for pre in self.pre:
             act = self.activation.get(pre)
             self.box[act if act is not None else pre] = (pre, act)
             if act is not None:
@@ -91,7 +102,7 @@ class ModuleGroups:
 
     # ------------------------------------------------------------ collapsed boxes
 
-    def box_inputs(self, box: "Value") -> list["Value"]:
+    def box_inputs(self, box: Value) -> list[Value]:
         """The nodes feeding a collapsed neuron: its pre-activation's parents that are not its parameters."""
         pre, _ = self.box[box]
         seen: dict = {}
@@ -100,11 +111,11 @@ class ModuleGroups:
                 seen.setdefault(p, None)
         return list(seen)
 
-    def box_fields(self, box: "Value", grad_field: "str | None", number: Any) -> list[str]:
+    def box_fields(self, box: Value, grad_field: str | None, number: Any) -> list[str]:
         """The fields of a collapsed neuron: its name (and activation), z, a, the gradient."""
         pre, act = self.box[box]
         mods = modules_of(self.cluster_of[pre])
-        name = mods[-1][len(mods[-2]) + 1:] if len(mods) > 1 else mods[-1]   # inside its layer's box
+        name = mods[-1][len(mods[-2]) + 1 :] if len(mods) > 1 else mods[-1]  # inside its layer's box
         fields = [f"{name} ({act.op})" if act is not None else name, f"z {number(pre.data)}"]
         if act is not None:
             fields.append(f"a {number(act.data)}")
@@ -114,8 +125,9 @@ class ModuleGroups:
 
     # ------------------------------------------------------------ clusters
 
-    def add(self, node: "Value", name: str, label: str, attrs: dict, dot: "graphviz.Digraph",
-            collapsed: bool = False) -> None:
+    def add(
+        self, node: Value, name: str, label: str, attrs: dict, dot: graphviz.Digraph, collapsed: bool = False
+    ) -> None:
         """Declare a node: inside its module's cluster (the layer's, when collapsed), else at top level."""
         module = self.cluster_of.get(node)
         if module is None:
@@ -126,7 +138,7 @@ class ModuleGroups:
             mods = mods[:-1]
         self._statements[tuple(mods)].append((name, label, attrs))
 
-    def emit(self, dot: "graphviz.Digraph", layout: Any = None) -> None:
+    def emit(self, dot: graphviz.Digraph, layout: Any = None) -> None:
         """Write the nested clusters with the nodes declared in them."""
         tree: dict = {}
         for path in self._statements:
@@ -137,9 +149,9 @@ class ModuleGroups:
 
     def _emit(self, parent: Any, tree: dict, path: tuple, layout: Any) -> None:
         for module, sub in sorted(tree.items(), key=lambda kv: _natural(kv[0])):
-            here = path + (module,)
+            here = (*path, module)
             with parent.subgraph(name=f"cluster_{module}") as c:
-                inner = module[len(path[-1]) + 1:] if path else module
+                inner = module[len(path[-1]) + 1 :] if path else module
                 attrs = dict(_CLUSTER_STYLE, label=inner, fillcolor=_FILLS[min(len(path), 1)])
                 if layout is not None:
                     attrs.update(layout.cluster_attrs(f"cluster_{module}"))
@@ -154,11 +166,11 @@ def _natural(name: str) -> list:
     return [int(p) if p.isdigit() else p for p in name.split(".")]
 
 
-def module_groups(order: Sequence["Value"], parameters: "Iterable[Value] | None") -> ModuleGroups:
+def module_groups(order: Sequence[Value], parameters: Iterable[Value] | None) -> ModuleGroups:
     """The module grouping of a graph in topological ``order``."""
     return ModuleGroups(order, frozenset(parameters) if parameters is not None else None)
 
 
-def module_parameters(order: Sequence["Value"]) -> frozenset:
+def module_parameters(order: Sequence[Value]) -> frozenset:
     """The leaves whose dotted label names a module (``layers.0.neurons.3.w.1``): the parameters."""
     return frozenset(n for n in order if not n.parents and owner(n.label) is not None)

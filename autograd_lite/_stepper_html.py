@@ -15,10 +15,10 @@ picture is wider or taller than its box.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
-import hashlib
-from typing import Sequence
+from collections.abc import Sequence
 
 from ._graphviz import fit_img, fit_svg
 
@@ -93,8 +93,14 @@ def _script_json(obj: object) -> str:
     return json.dumps(obj).replace("</", "<\\/").replace("<!--", "<\\u0021--")
 
 
-def stepper_fragment(frames: Sequence[str], captions: Sequence[str], rows: Sequence[str],
-                     start: int = -1, *, page: bool = False) -> str:
+def stepper_fragment(
+    frames: Sequence[str],
+    captions: Sequence[str],
+    rows: Sequence[str],
+    start: int = -1,
+    *,
+    page: bool = False,
+) -> str:
     """The stepper as one ``<div>``: ``frames[k + 1]`` is Graphviz's SVG of step ``k`` (k = -1 .. n-1).
 
     ``captions`` and ``rows`` are plain text, one per frame (a row may be
@@ -111,11 +117,18 @@ def stepper_fragment(frames: Sequence[str], captions: Sequence[str], rows: Seque
         '<button type="button" class="agl-prev" title="previous step (left arrow)">&#9664; Previous</button>'
         f'<input type="range" min="-1" max="{last}" step="1" value="{start}" aria-label="step">'
         '<button type="button" class="agl-next" title="next step (right arrow)">Next &#9654;</button>'
-        '<span class="agl-where"></span>')
-    data = {"frames": [fit_svg(f) for f in frames], "captions": list(captions), "rows": list(rows),
-            "start": start, "page": page, "controls": controls}
+        '<span class="agl-where"></span>'
+    )
+    data = {
+        "frames": [fit_svg(f) for f in frames],
+        "captions": list(captions),
+        "rows": list(rows),
+        "start": start,
+        "page": page,
+        "controls": controls,
+    }
     payload = _script_json(data)
-    uid = "agl-" + hashlib.sha1(payload.encode("utf-8")).hexdigest()[:12]   # the same page, the same id
+    uid = "agl-" + hashlib.sha1(payload.encode("utf-8")).hexdigest()[:12]  # the same page, the same id
     row = rows[start + 1]
     return (
         f'<div class="agl-stepper" id="{uid}" tabindex="0">'
@@ -125,21 +138,23 @@ def stepper_fragment(frames: Sequence[str], captions: Sequence[str], rows: Seque
         f'<pre class="agl-row"{"" if row else " style=display:none"}>{html.escape(row)}</pre>'
         f'<script type="application/json" class="agl-data">{payload}</script>'
         f"<script>{_JS.replace('ID', uid, 1)}</script>"
-        f"</div>")
+        f"</div>"
+    )
 
 
 def stepper_page(fragment: str, title: str) -> str:
     """A complete HTML page around a stepper fragment."""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
         "<style>body {margin: 1em auto; padding: 0 1em; max-width: 1100px;"
         " font-family: system-ui, Helvetica, Arial, sans-serif;}"
         " h1 {font-size: 1.2em;} .agl-help {color: #555; font-size: 90%;}</style>\n"
         f"</head>\n<body>\n<h1>{html.escape(title)}</h1>\n"
-        "<p class=\"agl-help\">Step through the backward pass with the slider, the buttons or the "
+        '<p class="agl-help">Step through the backward pass with the slider, the buttons or the '
         "left/right arrow keys. The red edge is the step's: the node at its head passes its "
         "gradient back along it. Grey dashed nodes have not been reached yet (grad ?); a dashed "
         "amber border and \u2026 mean a gradient that is not complete yet.</p>\n"
-        f"{fragment}\n</body>\n</html>\n")
+        f"{fragment}\n</body>\n</html>\n"
+    )

@@ -29,18 +29,29 @@ from __future__ import annotations
 import math
 import sys
 import warnings
-from typing import Callable, Literal, NamedTuple, Sequence, Union, overload
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, NamedTuple, Union, overload
 
 from . import graph
 from ._check_report import GradcheckReport, HygieneCheck, Row
 from .ops import kinks_of_node
 from .value import Value
 
-__all__ = ["numerical_grad", "gradcheck", "assert_gradients_match", "Estimate",
-           "GradcheckReport", "GradcheckError", "GradcheckWarning", "Row", "HygieneCheck",
-           "step_size", "KINK_STEPS"]
+__all__ = [
+    "numerical_grad",
+    "gradcheck",
+    "assert_gradients_match",
+    "Estimate",
+    "GradcheckReport",
+    "GradcheckError",
+    "GradcheckWarning",
+    "Row",
+    "HygieneCheck",
+    "step_size",
+    "KINK_STEPS",
+]
 
-Inputs = Union[float, Value, Sequence[Union[float, Value]]]
+Inputs = Union[float, Value, Sequence[float | Value]]
 _CBRT_EPS = sys.float_info.epsilon ** (1.0 / 3.0)
 #: An input this many steps or fewer from a kink on the path is reported as near it.
 KINK_STEPS = 3
@@ -83,10 +94,10 @@ def step_size(x: float) -> float:
 
 def _as_point(inputs: Inputs, where: str) -> tuple[list[float], list[str]]:
     """Floats and labels of the inputs (a number, a Value or a sequence of them)."""
-    if isinstance(inputs, (Value, int, float)) and not isinstance(inputs, bool):
-        inputs = [inputs]
+    single = isinstance(inputs, (Value, int, float)) and not isinstance(inputs, bool)
+    items: Any = [inputs] if single else inputs
     point, labels = [], []
-    for i, x in enumerate(inputs):
+    for i, x in enumerate(items):
         if isinstance(x, Value):
             point.append(x.data)
             labels.append(x.label or f"x{i}")
@@ -100,7 +111,7 @@ def _as_point(inputs: Inputs, where: str) -> tuple[list[float], list[str]]:
     return point, labels
 
 
-def _steps(point: list[float], eps: "float | None", where: str) -> list[float]:
+def _steps(point: list[float], eps: float | None, where: str) -> list[float]:
     if eps is None:
         return [step_size(x) for x in point]
     if not (isinstance(eps, (int, float)) and 0.0 < eps < math.inf):
@@ -120,13 +131,14 @@ def _value_at(f: Callable, point: list[float]) -> float:
         return float(f(*[Value(p) for p in point]))
 
 
-def _central(fun: Callable[[list[float]], "float | list[float]"], point: list[float], i: int, h: float):
+def _central(fun: Callable[[list[float]], float | list[float]], point: list[float], i: int, h: float):
     """D(h) along input i; ``fun`` returns a float or a list of floats."""
     up, down = _shifted(point, i, h), _shifted(point, i, -h)
     width = up[i] - down[i]  # the step as the floats really hold it
     hi, lo = fun(up), fun(down)
-    if isinstance(hi, list):
+    if isinstance(hi, list) and isinstance(lo, list):
         return [(a - b) / width for a, b in zip(hi, lo)]
+    assert not isinstance(hi, list) and not isinstance(lo, list)
     return (hi - lo) / width
 
 
@@ -139,11 +151,13 @@ def _richardson(fun, point: list[float], i: int, h: float):
 
 
 @overload
-def numerical_grad(f: Callable, inputs: Inputs, *, eps: "float | None" = None,
-                   richardson: Literal[False] = False) -> list[float]: ...
+def numerical_grad(
+    f: Callable, inputs: Inputs, *, eps: float | None = None, richardson: Literal[False] = False
+) -> list[float]: ...
 @overload
-def numerical_grad(f: Callable, inputs: Inputs, *, eps: "float | None" = None,
-                   richardson: Literal[True]) -> list[Estimate]: ...
+def numerical_grad(
+    f: Callable, inputs: Inputs, *, eps: float | None = None, richardson: Literal[True]
+) -> list[Estimate]: ...
 
 
 def numerical_grad(f, inputs, *, eps=None, richardson=False):
@@ -174,6 +188,7 @@ def numerical_grad(f, inputs, *, eps=None, richardson=False):
 
     def fun(p: list[float]) -> float:
         return _value_at(f, p)
+
     if richardson:
         return [_richardson(fun, point, i, h) for i, h in enumerate(steps)]
     return [_central(fun, point, i, h) for i, h in enumerate(steps)]
@@ -181,22 +196,28 @@ def numerical_grad(f, inputs, *, eps=None, richardson=False):
 
 # ------------------------------------------------------------------ hygiene
 
+
 def _same(a: float, b: float) -> bool:
     return a == b or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300)
 
 
 def _hygiene(xs: list[Value], y: Value, first: list[float], labels: list[str]) -> list[HygieneCheck]:
     """Repeat after zero_grad, seed 2, and a reused node, each against the first gradient."""
+
     def compare(name: str, factor: float, got: list[float]) -> HygieneCheck:
-        bad = [f"d/{lab}: expected {factor:g} x {g!r}, got {v!r}"
-               for lab, g, v in zip(labels, first, got) if not _same(v, factor * g)]
+        bad = [
+            f"d/{lab}: expected {factor:g} x {g!r}, got {v!r}"
+            for lab, g, v in zip(labels, first, got)
+            if not _same(v, factor * g)
+        ]
         return HygieneCheck(name, not bad, "; ".join(bad))
 
     checks = []
     y.zero_grad()
     y.backward()
-    checks.append(compare("backward twice, zero_grad in between, gives the same gradient", 1.0,
-                          [x.grad for x in xs]))
+    checks.append(
+        compare("backward twice, zero_grad in between, gives the same gradient", 1.0, [x.grad for x in xs])
+    )
     y.zero_grad()
     y.backward(2.0)
     checks.append(compare("a seed gradient of 2 gives twice the gradient", 2.0, [x.grad for x in xs]))
@@ -209,7 +230,8 @@ def _hygiene(xs: list[Value], y: Value, first: list[float], labels: list[str]) -
 
 # -------------------------------------------------------------------- kinks
 
-def _recorded(f: Callable, point: list[float]) -> "list[Value] | str":
+
+def _recorded(f: Callable, point: list[float]) -> list[Value] | str:
     """The nodes of f's graph at a point, parents first, or why f is not defined there."""
     try:
         y = f(*[Value(p) for p in point])
@@ -225,8 +247,13 @@ def _kind(node: Value) -> str:
 
 def _kinks_close_to(order: list[Value], far: float) -> str:
     """' (relu at 0, ...)' for the kinks whose input is within ``far`` of them (assuming a slope ~1)."""
-    close = [f"{node.op} at {kink:g}" for node in order if len(node.parents) == 1
-             for kink in kinks_of_node(node) if abs(node.parents[0].data - kink) <= far]
+    close = [
+        f"{node.op} at {kink:g}"
+        for node in order
+        if len(node.parents) == 1
+        for kink in kinks_of_node(node)
+        if abs(node.parents[0].data - kink) <= far
+    ]
     return f" ({', '.join(dict.fromkeys(close))})" if close else ""
 
 
@@ -237,11 +264,15 @@ def _kink_note(f: Callable, order: list[Value], point: list[float], i: int, h: f
     for sign in (1.0, -1.0):
         moved = _recorded(f, _shifted(point, i, sign * far))
         if isinstance(moved, str):
-            return (f"near a non-differentiable point{_kinks_close_to(order, far)}: f is not defined "
-                    f"at {label} {'+-'[sign < 0]} {KINK_STEPS} steps {moved}")
+            return (
+                f"near a non-differentiable point{_kinks_close_to(order, far)}: f is not defined "
+                f"at {label} {'+-'[sign < 0]} {KINK_STEPS} steps {moved}"
+            )
         if [_kind(n) for n in moved] != [_kind(n) for n in order]:
-            return (f"near a non-differentiable point: f computes something else "
-                    f"within {KINK_STEPS} steps of {label} (a branch on the data)")
+            return (
+                f"near a non-differentiable point: f computes something else "
+                f"within {KINK_STEPS} steps of {label} (a branch on the data)"
+            )
         sides[sign] = moved
     for k, node in enumerate(order):
         if len(node.parents) != 1:
@@ -255,24 +286,44 @@ def _kink_note(f: Callable, order: list[Value], point: list[float], i: int, h: f
             continue  # this node does not depend on input i
         for kink in points:
             if a == kink or (a_up - kink) * (a - kink) <= 0.0 or (a_down - kink) * (a - kink) <= 0.0:
-                return (f"near a non-differentiable point: {node.op} at {kink:g} "
-                        f"(its input is {a:.3g}, within {KINK_STEPS} steps of {label})")
+                return (
+                    f"near a non-differentiable point: {node.op} at {kink:g} "
+                    f"(its input is {a:.3g}, within {KINK_STEPS} steps of {label})"
+                )
     return ""
 
 
 # ---------------------------------------------------------------- gradcheck
 
-def _row(name: str, at: str, analytic: float, numeric: Estimate, atol: float, rtol: float,
-         order: int, note: str = "") -> Row:
-    if note:
+
+def _row(
+    name: str,
+    at: str,
+    analytic: float,
+    numeric: Estimate | None,
+    atol: float,
+    rtol: float,
+    order: int,
+    note: str = "",
+) -> Row:
+    if note or numeric is None:
         return Row(name, at, analytic, None, None, "near kink", order, note=note)
     tol = atol + rtol * abs(numeric.value)
     err = abs(analytic - numeric.value)
     ok = err <= tol  # False for nan
     vacuous = abs(numeric.value) < atol
     uncertain = not vacuous and numeric.error > tol
-    return Row(name, at, analytic, numeric.value, numeric.error, "ok" if ok else "FAIL", order,
-               vacuous=vacuous, uncertain=uncertain)
+    return Row(
+        name,
+        at,
+        analytic,
+        numeric.value,
+        numeric.error,
+        "ok" if ok else "FAIL",
+        order,
+        vacuous=vacuous,
+        uncertain=uncertain,
+    )
 
 
 def _gradient_at(f: Callable, point: list[float]) -> list[float]:
@@ -285,9 +336,9 @@ def _second_order_rows(f, point, steps, labels, notes, atol, rtol) -> list[Row]:
     """d2f/dx_i dx_j: gradients of gradients against central differences of the gradient."""
     xs = [Value(p) for p in point]
     first = graph.gradients(f(*xs), xs, create_graph=True)
-    columns: dict[int, "list[Estimate] | str"] = {}   # d(gradient)/dx_j, computed once per j
+    columns: dict[int, list[Estimate] | str] = {}  # d(gradient)/dx_j, computed once per j
 
-    def column(j: int) -> "list[Estimate] | str":
+    def column(j: int) -> list[Estimate] | str:
         if j not in columns:
             try:
                 columns[j] = _richardson(lambda p: _gradient_at(f, p), point, j, steps[j])
@@ -312,8 +363,16 @@ def _second_order_rows(f, point, steps, labels, notes, atol, rtol) -> list[Row]:
     return rows
 
 
-def gradcheck(f: Callable[..., Value], inputs: Inputs, *, atol: float = 1e-5, rtol: float = 1e-4,
-              eps: "float | None" = None, order: int = 1, raise_exception: bool = True) -> GradcheckReport:
+def gradcheck(
+    f: Callable[..., Value],
+    inputs: Inputs,
+    *,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    eps: float | None = None,
+    order: int = 1,
+    raise_exception: bool = True,
+) -> GradcheckReport:
     """Check the gradient that ``backward()`` computes for ``f`` against finite differences.
 
     ``f`` takes one :class:`Value` per input and returns a Value; ``inputs``
@@ -356,8 +415,10 @@ def gradcheck(f: Callable[..., Value], inputs: Inputs, *, atol: float = 1e-5, rt
     xs = [Value(p, lab) for p, lab in zip(point, labels)]
     y = f(*xs)
     if not isinstance(y, Value):
-        raise TypeError(f"gradcheck(): f must return a Value computed from its Value arguments, "
-                        f"got {type(y).__name__} {y!r}")
+        raise TypeError(
+            f"gradcheck(): f must return a Value computed from its Value arguments, "
+            f"got {type(y).__name__} {y!r}"
+        )
     y.backward()
     analytic = [float(x.grad) for x in xs]
     hygiene = _hygiene(xs, y, analytic, labels)
@@ -366,6 +427,7 @@ def gradcheck(f: Callable[..., Value], inputs: Inputs, *, atol: float = 1e-5, rt
 
     def fun(p: list[float]) -> float:
         return _value_at(f, p)
+
     rows = []
     for i, h in enumerate(steps):
         name, at = f"df/d{labels[i]}", f"{labels[i]}={point[i]:.6g}"
@@ -388,7 +450,7 @@ def gradcheck(f: Callable[..., Value], inputs: Inputs, *, atol: float = 1e-5, rt
     return report
 
 
-def assert_gradients_match(f: Callable[..., Value], inputs: Inputs, **options) -> GradcheckReport:
+def assert_gradients_match(f: Callable[..., Value], inputs: Inputs, **options: Any) -> GradcheckReport:
     """Assert that ``f``'s gradients match finite differences (for pytest and hypothesis tests).
 
     The same as :func:`gradcheck` with ``raise_exception=True``: raises

@@ -24,20 +24,29 @@ import errno
 import importlib.util
 import os
 import sys
+from collections.abc import Callable, Sequence
 from importlib.metadata import EntryPoint, entry_points
-from typing import Callable, NoReturn, Sequence
+from typing import NoReturn
 
 from ._cli_args import _BUILTIN, _add_expression_arguments, _function_list, _point_of, command
 from ._files import resolve_target
 
 #: Exceptions that mean "the input was bad", printed as one line with exit status 2.
 USER_ERRORS: tuple[type[BaseException], ...] = (
-    ValueError, TypeError, ArithmeticError, OSError, KeyError, RecursionError)
+    ValueError,
+    TypeError,
+    ArithmeticError,
+    OSError,
+    KeyError,
+    RecursionError,
+)
+_CAUGHT: tuple[type[BaseException], ...] = (*USER_ERRORS, ImportError)  # a plugin that fails to import, too
+
 
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr, exit status 2."""
 
-    def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
@@ -48,15 +57,13 @@ def build_parser(load_plugins: bool = True) -> argparse.ArgumentParser:
     (nothing of it is imported): enough to parse a built-in command's line.
     A plugin that fails to load becomes a command that reports why.
     """
-    parser = _Parser(
-        prog="autograd-lite",
-        description="Scalar reverse-mode autodiff, made visible.")
+    parser = _Parser(prog="autograd-lite", description="Scalar reverse-mode autodiff, made visible.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in _BUILTIN:
         register(sub)
     for ep in _plugins():
         if ep.name in sub.choices:
-            continue                                  # a built-in name wins
+            continue  # a built-in name wins
         if load_plugins:
             _load_plugin(ep, sub)
         else:
@@ -68,7 +75,7 @@ def _plugins() -> list[EntryPoint]:
     """The registered command plugins, by name; none if the metadata cannot be read."""
     try:
         found = entry_points(group="autograd_lite.commands")
-    except Exception:  # noqa: BLE001 - broken metadata must not break the built-in commands
+    except Exception:
         return []
     return sorted(found, key=lambda e: e.name)
 
@@ -77,13 +84,14 @@ def _load_plugin(ep: EntryPoint, sub: argparse._SubParsersAction) -> None:
     """Import plugin ``ep`` and let it add its command; on failure add one that reports why."""
     try:
         ep.load()(sub)
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin's failure is reported, not raised
+    except (Exception, SystemExit) as exc:
         reason = _plugin_failure(ep, exc)
-        if ep.name in sub.choices:                    # it failed after adding its parser
+        if ep.name in sub.choices:  # it failed after adding its parser
             sub.choices[ep.name].set_defaults(func=_refuse(reason))
         else:
-            _placeholder(sub, ep.name, f"(unavailable: {type(exc).__name__}; run it to see why)",
-                         _refuse(reason))
+            _placeholder(
+                sub, ep.name, f"(unavailable: {type(exc).__name__}; run it to see why)", _refuse(reason)
+            )
 
 
 def _plugin_failure(ep: EntryPoint, exc: BaseException) -> str:
@@ -97,13 +105,19 @@ def _plugin_failure(ep: EntryPoint, exc: BaseException) -> str:
         spec = None
     origin = getattr(spec, "origin", None)
     if "." in ep.value.split(":")[0] and origin and os.path.basename(origin) != "__init__.py":
-        text += (f"; the file {origin!r} hides the installed package {package!r}: "
-                 "rename that file or run from another directory")
+        text += (
+            f"; the file {origin!r} hides the installed package {package!r}: "
+            "rename that file or run from another directory"
+        )
     return text
 
 
-def _placeholder(sub: argparse._SubParsersAction, name: str, help_text: str,
-                 func: "Callable[[argparse.Namespace], int] | None" = None) -> None:
+def _placeholder(
+    sub: argparse._SubParsersAction,
+    name: str,
+    help_text: str,
+    func: Callable[[argparse.Namespace], int] | None = None,
+) -> None:
     """A subcommand that takes any arguments; ``func`` runs it (or it loads the real one)."""
     p = sub.add_parser(name, help=help_text, add_help=False, prefix_chars="\0")
     p.add_argument("rest", nargs=argparse.REMAINDER)
@@ -111,14 +125,16 @@ def _placeholder(sub: argparse._SubParsersAction, name: str, help_text: str,
         p.set_defaults(func=func)
 
 
-def _refuse(reason: str) -> "Callable[[argparse.Namespace], int]":
+def _refuse(reason: str) -> Callable[[argparse.Namespace], int]:
     """A command function that fails with ``reason`` (an ImportError: one line, exit 2)."""
+
     def run(args: argparse.Namespace) -> int:
         raise ImportError(reason)
+
     return run
 
 
-def _command_of(argv: "Sequence[str]") -> "str | None":
+def _command_of(argv: Sequence[str]) -> str | None:
     """The subcommand named on the command line (its first argument not starting with '-')."""
     for arg in argv:
         if not arg.startswith("-"):
@@ -126,7 +142,7 @@ def _command_of(argv: "Sequence[str]") -> "str | None":
     return None
 
 
-def main(argv: "Sequence[str] | None" = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     builtin = _command_of(argv) in _builtin_names()
@@ -141,7 +157,7 @@ def main(argv: "Sequence[str] | None" = None) -> int:
     except KeyboardInterrupt:
         print("autograd-lite: interrupted", file=sys.stderr)
         return 130
-    except USER_ERRORS + (ImportError,) as exc:
+    except _CAUGHT as exc:
         message = " ".join(str(exc).split())
         print(f"autograd-lite {args.command}: error: {message}", file=sys.stderr)
         return 2
@@ -161,27 +177,52 @@ def _builtin_names() -> set[str]:
 def _register_graph(sub: argparse._SubParsersAction) -> None:
     """Add ``graph EXPR --at x=0.5 y=2 -o graph.svg [--rankdir TB] [--no-grad]``."""
     p = sub.add_parser(
-        "graph", help="evaluate an expression, backpropagate, draw its graph",
+        "graph",
+        help="evaluate an expression, backpropagate, draw its graph",
         description=(
             "Evaluate EXPR at the point given by --at, run backward, print the value and "
             "the gradient with respect to each variable, and draw the computation graph. "
             "EXPR may use numbers, variable names, + - * / **, unary minus, parentheses "
             f"and the functions {_function_list()}. Every variable "
             "of EXPR needs a value in --at, and every name in --at must appear in EXPR. "
-            "An EXPR that starts with '-' needs a leading space: ' -x*y'."),
-        epilog='example: autograd-lite graph "exp(sin(x**2))" --at x=0.5 -o graph.svg')
+            "An EXPR that starts with '-' needs a leading space: ' -x*y'."
+        ),
+        epilog='example: autograd-lite graph "exp(sin(x**2))" --at x=0.5 -o graph.svg',
+    )
     _add_expression_arguments(p)
-    p.add_argument("-o", "--output", metavar="PATH", default="graph.svg",
-                   help="the picture to write: .svg, .png, .pdf, or .dot/.gv for the DOT "
-                        "source (default: graph.svg in the current directory)")
-    p.add_argument("--rankdir", choices=("auto", "LR", "TB", "RL", "BT"), default="auto",
-                   help="direction of the drawing (default: auto, left to right unless too wide)")
-    p.add_argument("--no-grad", action="store_true",
-                   help="leave the gradients out of the picture (they are still printed)")
-    p.add_argument("--max-nodes", metavar="N", type=int, default=500,
-                   help="refuse to draw graphs with more nodes than this (default: 500)")
-    p.add_argument("--timeout", metavar="SECONDS", type=float, default=30.0,
-                   help="stop Graphviz after this many seconds (default: 30)")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        default="graph.svg",
+        help="the picture to write: .svg, .png, .pdf, or .dot/.gv for the DOT "
+        "source (default: graph.svg in the current directory)",
+    )
+    p.add_argument(
+        "--rankdir",
+        choices=("auto", "LR", "TB", "RL", "BT"),
+        default="auto",
+        help="direction of the drawing (default: auto, left to right unless too wide)",
+    )
+    p.add_argument(
+        "--no-grad",
+        action="store_true",
+        help="leave the gradients out of the picture (they are still printed)",
+    )
+    p.add_argument(
+        "--max-nodes",
+        metavar="N",
+        type=int,
+        default=500,
+        help="refuse to draw graphs with more nodes than this (default: 500)",
+    )
+    p.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        default=30.0,
+        help="stop Graphviz after this many seconds (default: 30)",
+    )
     p.set_defaults(func=_run_graph)
 
 
@@ -191,27 +232,37 @@ def _run_graph(args: argparse.Namespace) -> int:
     from .value import Value
     from .viz import GraphTooLargeError, output_format, render
 
-    output_format(args.output)                       # an unknown suffix fails before any work
+    output_format(args.output)  # an unknown suffix fails before any work
     _check_output_path(args.output)
     expression = parse(args.expr)
     point = _point_of(expression.variables, args.at)
     names = expression.variables
     variables = {n: Value(point[n], label=n) for n in names}
     result = expression.evaluate(variables)
-    if not isinstance(result, Value):                 # no variables: a constant
+    if not isinstance(result, Value):  # no variables: a constant
         result = Value(result)
     result.backward()
-    try:                                              # every check passes before any output
-        render(result, resolve_target(args.output), rankdir=args.rankdir, show_grad=not args.no_grad,
-               max_nodes=args.max_nodes, timeout=args.timeout)
+    try:  # every check passes before any output
+        render(
+            result,
+            resolve_target(args.output),
+            rankdir=args.rankdir,
+            show_grad=not args.no_grad,
+            max_nodes=args.max_nodes,
+            timeout=args.timeout,
+        )
     except GraphTooLargeError as exc:
         if exc.nodes > exc.limit:
-            raise ValueError(f"the graph has {exc.nodes} nodes, more than --max-nodes {exc.limit}; "
-                             f"pass --max-nodes {exc.nodes} to draw it anyway") from None
+            raise ValueError(
+                f"the graph has {exc.nodes} nodes, more than --max-nodes {exc.limit}; "
+                f"pass --max-nodes {exc.nodes} to draw it anyway"
+            ) from None
         need = (exc.nodes + exc.edges + 1) // 2
-        raise ValueError(f"the graph has {exc.nodes} nodes and {exc.edges} edges, more than twice "
-                         f"--max-nodes {exc.limit} together (a value used many times is slow to lay "
-                         f"out); pass --max-nodes {need} to draw it anyway") from None
+        raise ValueError(
+            f"the graph has {exc.nodes} nodes and {exc.edges} edges, more than twice "
+            f"--max-nodes {exc.limit} together (a value used many times is slow to lay "
+            f"out); pass --max-nodes {need} to draw it anyway"
+        ) from None
     print(f"f = {result.data:.10g}")
     for n in names:
         print(f"df/d{n} = {variables[n].grad:.10g}")
@@ -239,23 +290,36 @@ def _check_output_path(output: str) -> None:
 def _register_check(sub: argparse._SubParsersAction) -> None:
     """Add ``check EXPR --at x=0.5 y=2 [--order 2] [--atol A] [--rtol R]``."""
     p = sub.add_parser(
-        "check", help="compare an expression's gradients with finite differences",
+        "check",
+        help="compare an expression's gradients with finite differences",
         description=(
             "Evaluate EXPR at the point given by --at and compare the gradient that "
             "backward() computes with finite differences (gradcheck), printing the report. "
             "Exit status: 0 when every derivative agrees, 1 when one does not, 2 for bad "
-            "input. EXPR is written as for the graph command."),
-        epilog='example: autograd-lite check "x**y + log(sigmoid(x))" --at x=1.5 y=0.5 --order 2')
+            "input. EXPR is written as for the graph command."
+        ),
+        epilog='example: autograd-lite check "x**y + log(sigmoid(x))" --at x=1.5 y=0.5 --order 2',
+    )
     _add_expression_arguments(p)
-    p.add_argument("--order", type=int, choices=(1, 2), default=1,
-                   help="2 also checks every second derivative (default: 1)")
+    p.add_argument(
+        "--order",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="2 also checks every second derivative (default: 1)",
+    )
     p.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance (default: 1e-5)")
     p.add_argument("--rtol", type=float, default=1e-4, help="relative tolerance (default: 1e-4)")
-    p.add_argument("--max-work", metavar="N", type=int, default=MAX_CHECK_WORK,
-                   help="refuse checks costing more than N units, a unit being one node "
-                        "evaluated for one variable: variables x nodes, or variables x "
-                        f"(nodes + variables) with --order 2 (default: {MAX_CHECK_WORK:,}, "
-                        "a few seconds)")
+    p.add_argument(
+        "--max-work",
+        metavar="N",
+        type=int,
+        default=MAX_CHECK_WORK,
+        help="refuse checks costing more than N units, a unit being one node "
+        "evaluated for one variable: variables x nodes, or variables x "
+        f"(nodes + variables) with --order 2 (default: {MAX_CHECK_WORK:,}, "
+        "a few seconds)",
+    )
     p.set_defaults(func=_run_check)
 
 
@@ -298,11 +362,11 @@ def _run_check(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--order {args.order} on {len(names)} variables and {nodes} nodes is {work:,} units of "
             f"work ({shape}), more than --max-work {args.max_work:,}: check fewer variables"
-            f"{', or --order 1' if args.order == 2 else ''}, or pass --max-work {work} to run it anyway")
+            f"{', or --order 1' if args.order == 2 else ''}, or pass --max-work {work} to run it anyway"
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        report = gradcheck(f, inputs, atol=args.atol, rtol=args.rtol, order=args.order,
-                           raise_exception=False)
+        report = gradcheck(f, inputs, atol=args.atol, rtol=args.rtol, order=args.order, raise_exception=False)
     print(report)
     for w in dict.fromkeys(str(w.message) for w in caught):
         print(f"warning: {w}")

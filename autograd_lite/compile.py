@@ -54,13 +54,14 @@ leaves, with plain floats and no node objects.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator
 from numbers import Real
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from ._codegen import MAX_LINES, _comparison_log, _generate, _Plan, _Retrace, _Writer
+from ._codegen import MAX_LINES, _generate, _Plan, _Retrace, _Writer
 from .functional import _depth
 from .graph import _check_fresh
-from .value import Value, is_grad_enabled
+from .value import Value, _comparison_log, is_grad_enabled
 
 __all__ = ["compile", "Compiled"]
 
@@ -86,7 +87,7 @@ def _key(args: tuple, kwargs: dict) -> tuple[tuple, list]:
     first: dict[int, int] = {}
     alias = tuple(first.setdefault(id(v), i) for i, v in enumerate(values))
     try:
-        nums = tuple((type(n), n) for n in numbers)
+        nums: tuple = tuple((type(n), n) for n in numbers)
         hash(nums)
     except TypeError:
         nums = tuple(id(n) for n in numbers)
@@ -136,6 +137,7 @@ class _Result(Value):
     """The loss of a replay: a Value whose ``backward()`` runs the generated backward pass."""
 
     __slots__ = ("_gen", "_redo", "_leaves", "_eager")
+    _eager: Value | None
 
     def __init__(self, data: float, gen: Any, redo: Callable[[], Value], leaves: list) -> None:
         super().__init__(data)
@@ -150,8 +152,10 @@ class _Result(Value):
         the numbers (with eager mode's rule that an exact 0 passes nothing).
         """
         if create_graph:
-            raise ValueError("backward(create_graph=True) is not supported in compile mode: "
-                             "call the function without compile() to differentiate its gradients again")
+            raise ValueError(
+                "backward(create_graph=True) is not supported in compile mode: "
+                "call the function without compile() to differentiate its gradients again"
+            )
         if isinstance(grad, bool) or not isinstance(grad, Real):
             raise TypeError(f"backward() seed must be a number, got {type(grad).__name__}")
         _check_fresh([*self._leaves, self])
@@ -177,6 +181,10 @@ class Compiled:
     ``f`` as it is whenever no earlier trace fits.
     """
 
+    traces: int
+    calls: int
+    gave_up: bool
+
     #: Traces after which a function that traces on most calls is run as it is.
     GIVE_UP = 16
 
@@ -191,7 +199,7 @@ class Compiled:
         self.calls = 0
         self.gave_up = False
         self._cache: dict = {}
-        self._last: "_Trace | None" = None
+        self._last: _Trace | None = None
         functools.update_wrapper(self, f)
 
     @property
@@ -208,13 +216,13 @@ class Compiled:
         self.calls += 1
         key, values = _key(args, kwargs)
         trace = self._cache.get(key)
-        if trace is None and (self.gave_up or self.traces >= self.GIVE_UP and 2 * self.traces > self.calls):
+        if trace is None and (self.gave_up or (self.traces >= self.GIVE_UP and 2 * self.traces > self.calls)):
             self.gave_up = True  # tracing does not pay off for this function: run it as it is
             return self.f(*args, **kwargs)
         if trace is not None:
             try:
                 return trace.replay(values, lambda: _first_value(self.f(*args, **kwargs)))
-            except Exception:  # noqa: BLE001 - run f eagerly: it raises the eager error, or traces anew
+            except Exception:
                 pass
         return self._trace(key, args, kwargs, values)
 
@@ -237,7 +245,7 @@ class Compiled:
         return out
 
 
-def compile(f: "Callable | None" = None, *, max_lines: int = MAX_LINES) -> Any:  # noqa: A001
+def compile(f: Callable | None = None, *, max_lines: int = MAX_LINES) -> Any:
     """Trace ``f`` once and replay its forward and backward passes as generated Python.
 
     Use as ``compile(f)``, ``@compile`` or ``@compile(max_lines=...)``; see

@@ -37,11 +37,12 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+from collections.abc import Callable, Iterable
 from numbers import Real
-from typing import Any, Callable, Iterable, Optional
+from typing import Any
 
 from .ops import REGISTRY, Op
-from .value import Rule, Value, _as_float, _fmt, _node
+from .value import Value, _as_float, _fmt, _node
 
 
 def reserved_names() -> frozenset[str]:
@@ -59,25 +60,36 @@ CUSTOM: dict[str, Op] = {}
 
 def _checked(rule: Callable[..., Any], name: str) -> Callable[..., tuple]:
     """``rule`` with a check that it returns one derivative per argument."""
+
     def checked(out: Any, *args: Any) -> tuple:
         ds = rule(out, *args)
         if not isinstance(ds, (tuple, list)) or len(ds) != len(args):
-            got = f"{type(ds).__name__} of length {len(ds)}" if isinstance(ds, (tuple, list)) \
+            got = (
+                f"{type(ds).__name__} of length {len(ds)}"
+                if isinstance(ds, (tuple, list))
                 else type(ds).__name__
-            raise TypeError(f"the rule of {name} must return a tuple of {len(args)} local "
-                            f"derivative(s), one per argument, got {got}")
+            )
+            raise TypeError(
+                f"the rule of {name} must return a tuple of {len(args)} local "
+                f"derivative(s), one per argument, got {got}"
+            )
         return tuple(ds)
+
     return checked
 
 
-def _with_constants(rule: Callable[..., Any], template: tuple, positions: tuple[int, ...]) -> Callable[..., tuple]:
+def _with_constants(
+    rule: Callable[..., Any], template: tuple, positions: tuple[int, ...]
+) -> Callable[..., tuple]:
     """A node rule over the Value arguments only, the constants put back in their places."""
+
     def node_rule(out: Any, *parents: Any) -> tuple:
         full = list(template)
         for i, p in zip(positions, parents):
             full[i] = p
         ds = rule(out, *full)
         return tuple(ds[i] for i in positions)
+
     return node_rule
 
 
@@ -85,8 +97,14 @@ def _operands(xs: Iterable[float]) -> str:
     return ", ".join(_fmt(x) for x in xs)
 
 
-def op(rule: Callable[..., Any], *, name: Optional[str] = None, kinks: Iterable[float] = (),
-       domain: Optional[Callable[..., bool]] = None, domain_text: str = "") -> Callable:
+def op(
+    rule: Callable[..., Any],
+    *,
+    name: str | None = None,
+    kinks: Iterable[float] = (),
+    domain: Callable[..., bool] | None = None,
+    domain_text: str = "",
+) -> Callable:
     """Decorator: make an operator from a forward function on floats and its ``rule``.
 
     ``rule(out, *args)`` returns the tuple of local derivatives
@@ -131,8 +149,15 @@ def op(rule: Callable[..., Any], *, name: Optional[str] = None, kinks: Iterable[
         if opname in reserved_names():
             raise ValueError(f"op(): {opname!r} is a built-in operator; choose another name")
         checked = _checked(rule, opname)
-        rec = Op(opname, len(inspect.signature(forward).parameters) if _simple(forward) else 0, forward, (),
-                 getattr(forward, "__doc__", None) or opname, label=opname, kinks=kink_points)
+        rec = Op(
+            opname,
+            len(inspect.signature(forward).parameters) if _simple(forward) else 0,
+            forward,
+            (),
+            getattr(forward, "__doc__", None) or opname,
+            label=opname,
+            kinks=kink_points,
+        )
         rec.rule = checked
         CUSTOM[opname] = rec
 
@@ -162,6 +187,7 @@ def op(rule: Callable[..., Any], *, name: Optional[str] = None, kinks: Iterable[
         operator.name, operator.forward, operator.rule, operator.kinks = opname, forward, rule, kink_points
         operator.record = rec
         return operator
+
     return decorate
 
 
@@ -177,8 +203,7 @@ def _simple(fn: Callable[..., Any]) -> bool:
 def _as_result(out: Any, opname: str, xs: list[float]) -> float:
     """Check the forward function returned a finite real number."""
     if isinstance(out, bool) or not isinstance(out, Real):
-        raise TypeError(f"the forward function of {opname} must return a number, "
-                        f"got {type(out).__name__}")
+        raise TypeError(f"the forward function of {opname} must return a number, got {type(out).__name__}")
     f = float(out)
     if f != f:
         raise ValueError(f"{opname} of ({_operands(xs)}) is not a number: the result is nan")

@@ -37,7 +37,7 @@ with the engine's message; the original exception is its ``__cause__``.
 >>> parse("__import__('os')")
 Traceback (most recent call last):
     ...
-autograd_lite.expr.ExpressionError: unknown function '__import__' in "__import__('os')" (known: abs, acos, ...)
+autograd_lite.expr.ExpressionError: unknown function '__import__' in "__import__('os')" (known: ...)
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ import inspect
 import math
 import operator
 import warnings
-from typing import Callable, Mapping, Union
+from collections.abc import Callable, Mapping
+from typing import Union
 
 from . import ops as _ops
 from .value import Value, _as_float
@@ -79,27 +80,50 @@ def _arity(fn: Callable) -> tuple[int, int]:
 ARITY: dict[str, tuple[int, int]] = {name: _arity(fn) for name, fn in FUNCTIONS.items()}
 
 _BINARY: dict[type, tuple[str, Callable]] = {
-    ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub),
-    ast.Mult: ("*", operator.mul), ast.Div: ("/", operator.truediv),
+    ast.Add: ("+", operator.add),
+    ast.Sub: ("-", operator.sub),
+    ast.Mult: ("*", operator.mul),
+    ast.Div: ("/", operator.truediv),
     ast.Pow: ("**", operator.pow),
 }
 _UNARY: dict[type, tuple[str, Callable]] = {
-    ast.USub: ("-", operator.neg), ast.UAdd: ("+", operator.pos),
+    ast.USub: ("-", operator.neg),
+    ast.UAdd: ("+", operator.pos),
 }
 _OPERATOR_NAMES = {
-    ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<",
-    ast.RShift: ">>", ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&",
-    ast.Not: "not", ast.Invert: "~",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.BitAnd: "&",
+    ast.Not: "not",
+    ast.Invert: "~",
 }
 _WHAT = {  # readable names of refused syntax
-    ast.Attribute: "attribute access (a.b)", ast.Subscript: "subscripts (a[i])",
-    ast.Lambda: "lambda", ast.Compare: "comparisons", ast.BoolOp: "and/or",
-    ast.IfExp: "if-else", ast.NamedExpr: "assignment (:=)", ast.Starred: "starred (*a)",
-    ast.List: "lists", ast.Tuple: "tuples", ast.Set: "sets", ast.Dict: "dicts",
-    ast.ListComp: "comprehensions", ast.SetComp: "comprehensions",
-    ast.DictComp: "comprehensions", ast.GeneratorExp: "generators",
-    ast.JoinedStr: "f-strings", ast.Await: "await", ast.Yield: "yield",
-    ast.YieldFrom: "yield", ast.Slice: "slices",
+    ast.Attribute: "attribute access (a.b)",
+    ast.Subscript: "subscripts (a[i])",
+    ast.Lambda: "lambda",
+    ast.Compare: "comparisons",
+    ast.BoolOp: "and/or",
+    ast.IfExp: "if-else",
+    ast.NamedExpr: "assignment (:=)",
+    ast.Starred: "starred (*a)",
+    ast.List: "lists",
+    ast.Tuple: "tuples",
+    ast.Set: "sets",
+    ast.Dict: "dicts",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "generators",
+    ast.JoinedStr: "f-strings",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "slices",
 }
 
 Operand = Union[Value, float]
@@ -121,6 +145,8 @@ class Expression:
     first appearance) and a postfix program of engine operations."""
 
     __slots__ = ("text", "variables", "_program")
+    text: str
+    variables: tuple[str, ...]
 
     def __init__(self, text: str, variables: tuple[str, ...], program: tuple) -> None:
         self.text = text
@@ -130,7 +156,7 @@ class Expression:
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
 
-    def evaluate(self, env: Mapping[str, Union[Value, float, int]]) -> Operand:
+    def evaluate(self, env: Mapping[str, Value | float | int]) -> Operand:
         """Run the expression with the variables' values from ``env``.
 
         Values in ``env`` are used as they are (so the result's graph leads back
@@ -151,7 +177,8 @@ class Expression:
         if missing:
             raise ExpressionError(
                 f"no value for variable{'s' if len(missing) > 1 else ''} "
-                f"{', '.join(repr(m) for m in missing)} in {_show(self.text)}")
+                f"{', '.join(repr(m) for m in missing)} in {_show(self.text)}"
+            )
         stack: list[Operand] = []
         push, pop = stack.append, stack.pop
         try:
@@ -163,8 +190,8 @@ class Expression:
                     push(v if isinstance(v, Value) else _as_float(v, f"variable {arg!r}"))
                 elif kind == "call":
                     name, n = arg
-                    args = stack[len(stack) - n:]
-                    del stack[len(stack) - n:]
+                    args = stack[len(stack) - n :]
+                    del stack[len(stack) - n :]
                     push(FUNCTIONS[name](*args))
                 elif kind == "unary":
                     push(_UNARY[arg][1](pop()))
@@ -196,18 +223,17 @@ def parse(text: str) -> Expression:
     >>> parse("x.real")
     Traceback (most recent call last):
         ...
-    autograd_lite.expr.ExpressionError: cannot use attribute access (a.b) in an expression: 'x.real' (column 2)
+    autograd_lite.expr.ExpressionError: cannot use attribute access (a.b) in an expression: 'x.real' ...
     """
     if not isinstance(text, str):
         raise ExpressionError(f"an expression must be a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(
-            f"expression too long: {len(text)} characters (at most {MAX_LENGTH})")
+        raise ExpressionError(f"expression too long: {len(text)} characters (at most {MAX_LENGTH})")
     text = text.strip()
     if not text:
         raise ExpressionError("empty expression")
     try:
-        with warnings.catch_warnings():            # e.g. "1if": the error alone is the one line
+        with warnings.catch_warnings():  # e.g. "1if": the error alone is the one line
             warnings.simplefilter("ignore")
             tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -221,8 +247,10 @@ def parse(text: str) -> Expression:
     except ValueError as exc:  # e.g. null bytes on some Python versions
         raise ExpressionError(f"invalid expression {_show(text)}: {exc}") from None
     if _depth(tree.body) > MAX_DEPTH:
-        raise ExpressionError(f"expression {_show(text)} is nested too deeply "
-                              f"(more than {MAX_DEPTH} operations inside one another)")
+        raise ExpressionError(
+            f"expression {_show(text)} is nested too deeply "
+            f"(more than {MAX_DEPTH} operations inside one another)"
+        )
     return _compile(text, tree.body)
 
 
@@ -232,8 +260,7 @@ def _depth(root: ast.expr) -> int:
     while stack:
         node, d = stack.pop()
         deepest = max(deepest, d)
-        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node)
-                     if isinstance(child, ast.expr))
+        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
     return deepest
 
 
@@ -301,7 +328,8 @@ def _number(text: str, node: ast.Constant) -> float:
     if not math.isfinite(f):
         raise ExpressionError(
             f"the number {_show(ast.get_source_segment(text, node) or str(v), 20)} "
-            f"in {_show(text)} is too large for a float")
+            f"in {_show(text)} is too large for a float"
+        )
     return f
 
 
@@ -312,15 +340,21 @@ def _check_call(text: str, node: ast.Call) -> None:
         raise _refuse(text, func, what)
     if func.id not in FUNCTIONS:
         known = ", ".join(sorted(FUNCTIONS))
-        raise ExpressionError(
-            f"unknown function {func.id!r} in {_show(text)} (known: {known})")
+        raise ExpressionError(f"unknown function {func.id!r} in {_show(text)} (known: {known})")
     least, most = ARITY[func.id]
     n = len(node.args) + len(node.keywords)
     if node.keywords or not least <= n <= most or any(isinstance(a, ast.Starred) for a in node.args):
-        extra = (" (keywords are not allowed)" if node.keywords else
-                 " (*args are not allowed)" if any(isinstance(a, ast.Starred) for a in node.args)
-                 else "")
+        extra = (
+            " (keywords are not allowed)"
+            if node.keywords
+            else " (*args are not allowed)"
+            if any(isinstance(a, ast.Starred) for a in node.args)
+            else ""
+        )
         words = {1: "one", 2: "two", 3: "three"}
-        takes = (f"exactly {words[least]} argument{'s' if least > 1 else ''}" if least == most
-                 else f"{words[least]} or {words[most]} arguments")
+        takes = (
+            f"exactly {words[least]} argument{'s' if least > 1 else ''}"
+            if least == most
+            else f"{words[least]} or {words[most]} arguments"
+        )
         raise ExpressionError(f"{func.id}() takes {takes}, got {n}{extra} in {_show(text)}")

@@ -41,10 +41,11 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from numbers import Real
-from typing import Any, Callable, Iterable, Iterator, Sequence, Union
+from typing import Any, Union
 
 from .graph import Grad, forward_sweep, reverse_sweep, topological_order
 from .ops.arithmetic import IDENTITY
@@ -83,8 +84,11 @@ def _check_argnums(argnums: Argnums, name: str) -> None:
     if argnums is None:
         return
     nums = (argnums,) if isinstance(argnums, int) else argnums
-    if not isinstance(nums, (tuple, list)) or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in nums) or isinstance(argnums, bool):
+    if (
+        not isinstance(nums, (tuple, list))
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in nums)
+        or isinstance(argnums, bool)
+    ):
         raise TypeError(f"{name}(): argnums must be an int, a tuple of ints or None, got {argnums!r}")
     if not nums:
         raise ValueError(f"{name}(): argnums is empty, nothing to differentiate")
@@ -136,8 +140,9 @@ def _scalar(y: Any, name: str) -> Scalar:
     hint = ""
     if isinstance(y, (list, tuple)):
         hint = f" of length {len(y)}: use jacobian() for a function with several outputs"
-    raise TypeError(f"{name}() needs f to return a scalar (a Value or a number), "
-                    f"got {type(y).__name__}{hint}")
+    raise TypeError(
+        f"{name}() needs f to return a scalar (a Value or a number), got {type(y).__name__}{hint}"
+    )
 
 
 def _outputs(ys: Any, name: str) -> tuple[list, bool]:
@@ -146,8 +151,9 @@ def _outputs(ys: Any, name: str) -> tuple[list, bool]:
         return [ys], True
     if isinstance(ys, (list, tuple)) and all(_is_scalar(y) for y in ys):
         return list(ys), False
-    raise TypeError(f"{name}() needs f to return a Value, a number or a list/tuple of them, "
-                    f"got {type(ys).__name__}")
+    raise TypeError(
+        f"{name}() needs f to return a Value, a number or a list/tuple of them, got {type(ys).__name__}"
+    )
 
 
 def _union_order(roots: Iterable[Value]) -> list[Value]:
@@ -190,8 +196,10 @@ def _as_values(xs: Iterable[Any], name: str) -> list[Value]:
     for x in xs:
         if not isinstance(x, Value):
             if not -math.inf < x < math.inf:
-                raise OverflowError(f"{name}(): a derivative is {x} at this point (as sqrt's is at 0), "
-                                    "so it cannot be differentiated again")
+                raise OverflowError(
+                    f"{name}(): a derivative is {x} at this point (as sqrt's is at 0), "
+                    "so it cannot be differentiated again"
+                )
             x = Value(x)
         out.append(x)
     return out
@@ -221,6 +229,7 @@ def _value_and_grad(f: Callable, argnums: Argnums, name: str) -> Callable:
         else:
             y, gs = float(y), [float(g) for g in gs]
         return y, (gs[0] if single else tuple(gs))
+
     return _named(vg, f, name)
 
 
@@ -264,6 +273,7 @@ def grad(f: Callable, argnums: Argnums = 0) -> Callable:
 
     def g(*args: Any, **kwargs: Any) -> Any:
         return vg(*args, **kwargs)[1]
+
     return _named(g, f, "grad")
 
 
@@ -314,6 +324,7 @@ def jacobian(f: Callable, argnums: Argnums = None) -> Callable:
         if nested:
             return [_as_values(row, "jacobian") for row in rows]
         return [[float(g) for g in row] for row in rows]
+
     return _named(jac, f, "jacobian")
 
 
@@ -333,6 +344,7 @@ def hessian(f: Callable, argnums: Argnums = None) -> Callable:
     def hess(*args: Any, **kwargs: Any) -> list:
         idx = _positions(argnums, len(args), "hessian")
         return jacobian(_grad_tuple(f, idx, "hessian"), idx)(*args, **kwargs)
+
     return _named(hess, f, "hessian")
 
 
@@ -346,8 +358,9 @@ def _as_tuple(xs: Any, name: str, what: str) -> tuple:
         return (xs,)
     if isinstance(xs, (list, tuple)):
         return tuple(xs)
-    raise TypeError(f"{name}(): {what} must be a number, a Value or a list/tuple of them, "
-                    f"got {type(xs).__name__}")
+    raise TypeError(
+        f"{name}(): {what} must be a number, a Value or a list/tuple of them, got {type(xs).__name__}"
+    )
 
 
 def jvp(f: Callable, primals: Any, tangents: Any) -> tuple:
@@ -372,8 +385,9 @@ def jvp(f: Callable, primals: Any, tangents: Any) -> tuple:
     primals = _as_tuple(primals, "jvp", "primals")
     tangents = _as_tuple(tangents, "jvp", "tangents")
     if len(primals) != len(tangents):
-        raise ValueError(f"jvp() needs one tangent per primal, got {len(primals)} primals "
-                         f"and {len(tangents)} tangents")
+        raise ValueError(
+            f"jvp() needs one tangent per primal, got {len(primals)} primals and {len(tangents)} tangents"
+        )
     ts = [t if isinstance(t, Value) else _as_float(t, f"jvp() tangent {i}") for i, t in enumerate(tangents)]
     nested = _nested(primals + tangents)
     with _transforming():

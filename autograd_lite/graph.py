@@ -16,9 +16,9 @@ from __future__ import annotations
 import gc
 import math
 import threading
-from numbers import Real
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from numbers import Real
 from operator import attrgetter
 from typing import Union
 
@@ -122,10 +122,11 @@ def _check_fresh(order: list[Value]) -> None:
         name = repr(node.label) if node.label is not None else f"a node (data {node._d!r})"
         raise StaleGraphError(
             f"backward(): the data of {name} was changed after the result was computed, so the "
-            "gradient would be right at neither point; compute the result again after changing data")
+            "gradient would be right at neither point; compute the result again after changing data"
+        )
 
 
-def _contribution(d: Grad, g: Grad, create_graph: bool) -> "Grad | None":
+def _contribution(d: Grad, g: Grad, create_graph: bool) -> Grad | None:
     """THE contribution rule: ``d * g``, or None (nothing) when either is exactly zero.
 
     An exact-zero local derivative or upstream gradient contributes nothing, so a
@@ -135,8 +136,12 @@ def _contribution(d: Grad, g: Grad, create_graph: bool) -> "Grad | None":
     """
     dd, gd = _data(d), _data(g)
     if dd == 0.0 or gd == 0.0:
-        if create_graph and (type(d) is Value or type(g) is Value) and math.isfinite(dd) \
-                and math.isfinite(gd):
+        if (
+            create_graph
+            and (type(d) is Value or type(g) is Value)
+            and math.isfinite(dd)
+            and math.isfinite(gd)
+        ):
             return d * g
         return None
     if (type(d) is Value or type(g) is Value) and not (math.isfinite(dd) and math.isfinite(gd)):
@@ -155,7 +160,7 @@ def _accumulate(old: Grad, c: Grad) -> Grad:
     return old + c  # type: ignore[operator]
 
 
-def _reference_sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step] | None") -> None:
+def _reference_sweep(order: list[Value], seed: Grad, create_graph: bool, steps: list[Step] | None) -> None:
     """The chain rule, the plain reference loop, in the ``.grad`` fields of ``order`` (root last).
 
     Intermediate nodes start from 0 and leaves keep what they hold (so they
@@ -218,7 +223,7 @@ def _fast_sweep(order: list[Value], seed: float) -> None:
                     p.grad += d * g
 
 
-def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step] | None") -> None:
+def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: list[Step] | None) -> None:
     """Run the chain rule over ``order`` in the ``.grad`` fields, all or nothing.
 
     The caller holds :data:`_WALK_LOCK`.  If anything raises (a stale graph, a
@@ -240,8 +245,9 @@ def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: "list[Step
 _get_grad = attrgetter("grad")
 
 
-def reverse_sweep(order: list[Value], seed: Grad = 1.0, *, create_graph: bool = False,
-                  steps: "list[Step] | None" = None) -> dict[Value, Grad]:
+def reverse_sweep(
+    order: list[Value], seed: Grad = 1.0, *, create_graph: bool = False, steps: list[Step] | None = None
+) -> dict[Value, Grad]:
     """The chain rule, run backward over ``order`` (as from :func:`topological_order`).
 
     Returns d(root)/d(node) for every node in ``order``, where root is
@@ -270,8 +276,13 @@ def reverse_sweep(order: list[Value], seed: Grad = 1.0, *, create_graph: bool = 
                 node.grad = g
 
 
-def forward_sweep(order: list[Value], tangents: dict[Value, Grad], *, create_graph: bool = False,
-                  steps: "list[Step] | None" = None) -> dict[Value, Grad]:
+def forward_sweep(
+    order: list[Value],
+    tangents: dict[Value, Grad],
+    *,
+    create_graph: bool = False,
+    steps: list[Step] | None = None,
+) -> dict[Value, Grad]:
     """The chain rule, run forward over ``order`` (forward mode, a JVP).
 
     ``tangents`` seeds the inputs: dx/dt for some nodes (a direction).  In
@@ -303,7 +314,7 @@ def forward_sweep(order: list[Value], tangents: dict[Value, Grad], *, create_gra
         if all(t is None for t in ts):
             continue
         ds = _local_grads(node, create_graph)
-        total: "Grad | None" = None
+        total: Grad | None = None
         for p, d, t in zip(prev, ds, ts):
             if t is None:
                 continue
@@ -350,8 +361,9 @@ def store_gradients(grads: dict[Value, Grad]) -> None:
                 node.grad += g  # type: ignore[assignment]
 
 
-def gradients(root: Value, wrt: Iterable[Value], grad: Number = 1.0, *,
-              create_graph: bool = False) -> list[Grad]:
+def gradients(
+    root: Value, wrt: Iterable[Value], grad: Number = 1.0, *, create_graph: bool = False
+) -> list[Grad]:
     """d(root)/d(w) for each ``w`` in ``wrt``, without touching any ``.grad``.
 
     A ``w`` that ``root`` does not depend on gets 0.0.  With ``create_graph``
@@ -362,7 +374,7 @@ def gradients(root: Value, wrt: Iterable[Value], grad: Number = 1.0, *,
     return [grads.get(w, 0.0) for w in wrt]
 
 
-def zero_grad(target: Union[Value, Iterable[Value]]) -> None:
+def zero_grad(target: Value | Iterable[Value]) -> None:
     """Set ``.grad`` to 0.0: on a Value and everything it depends on, or on given nodes."""
     nodes = topological_order(target) if isinstance(target, Value) else target
     for node in nodes:

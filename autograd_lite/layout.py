@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from ._graphviz import FONT_PT, MIN_TEXT_PX, TIMEOUT, run
 
@@ -74,28 +75,29 @@ class Layout:
         return {"pos": splines[copy % len(splines)]} if splines else {}
 
 
-def compute_layout(source: str, rankdir: str, *, timeout: "float | None" = TIMEOUT) -> Layout:
+def compute_layout(source: str, rankdir: str, *, timeout: float | None = TIMEOUT) -> Layout:
     """Lay out the DOT ``source`` with ``dot`` once and return the positions."""
     data = json.loads(run(["dot", "-Tjson"], source, timeout=timeout, what="the layout"))
     objects = data.get("objects", [])
     names = [o["name"] for o in objects]
     nodes = {o["name"]: (o["pos"], o["width"], o["height"]) for o in objects if "pos" in o}
-    clusters = {o["name"]: {k: o[k] for k in ("bb", "lp") if k in o}
-                for o in objects if "pos" not in o and "bb" in o}
+    clusters = {
+        o["name"]: {k: o[k] for k in ("bb", "lp") if k in o} for o in objects if "pos" not in o and "bb" in o
+    }
     edges: dict = defaultdict(list)
     for e in sorted(data.get("edges", []), key=lambda e: e["_gvid"]):
         edges[(names[e["tail"]], names[e["head"]])].append(e["pos"])
     return Layout(rankdir=rankdir, bb=data["bb"], nodes=nodes, edges=dict(edges), clusters=clusters)
 
 
-def _label_width_pt(node: "Value", show_grad: bool) -> float:
+def _label_width_pt(node: Value, show_grad: bool) -> float:
     """A rough width of a node's record (fields stacked), in points (Helvetica 11 pt: ~6 pt a character)."""
     name = node.label or "v000"
     fields = [len(str(name)), 11] + ([12] if show_grad else [])
     return max(6.1 * n + 16 for n in fields)
 
 
-def auto_rankdir(order: Sequence["Value"], show_grad: bool = True) -> str:
+def auto_rankdir(order: Sequence[Value], show_grad: bool = True) -> str:
     """``"LR"`` unless the left-to-right picture would be too wide to read, then ``"TB"``.
 
     Estimated without Graphviz: left to right, the width is the sum over the
@@ -119,7 +121,7 @@ def auto_rankdir(order: Sequence["Value"], show_grad: bool = True) -> str:
     return "TB" if lr > MAX_WIDTH_PT and tb < lr else "LR"
 
 
-def count_graph(root: "Value", max_nodes: int, max_edges: int) -> tuple[int, int]:
+def count_graph(root: Value, max_nodes: int, max_edges: int) -> tuple[int, int]:
     """``(nodes, edges)`` of ``root``'s graph, the walk stopping once either passes its limit.
 
     An edge is one parent reference (``x * x`` has two).  The counts returned

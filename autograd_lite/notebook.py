@@ -92,20 +92,36 @@ class Stepper:
     graph of more than ``max_nodes`` nodes -- before tracing it.
     """
 
-    def __init__(self, root: Value, *, seed: float = 1.0, digits: int = 6,
-                 max_nodes: "int | None" = 500, **draw_options: Any) -> None:
+    draw_options: dict[str, Any]
+    slider: Any
+    previous: Any
+    next: Any
+    picture: Any
+    row: Any
+    widget: Any
+
+    def __init__(
+        self,
+        root: Value,
+        *,
+        seed: float = 1.0,
+        digits: int = 6,
+        max_nodes: int | None = 500,
+        **draw_options: Any,
+    ) -> None:
         widgets = _ipywidgets()
         if not isinstance(root, Value):
             raise TypeError(f"Stepper() needs a Value, got {type(root).__name__}")
         check_size(root, max_nodes, "Stepper()")
         self.trace: BackwardTrace = trace_backward(root, seed, digits=digits, max_nodes=None)
         self.draw_options = {"max_nodes": max_nodes, **draw_options}
-        self.trace.frame(-1, **self.draw_options)     # bad options fail here, not in a callback
-        self._svgs: "list[str] | None" = None
+        self.trace.frame(-1, **self.draw_options)  # bad options fail here, not in a callback
+        self._svgs: list[str] | None = None
         self._one: dict[int, str] = {}
         last = len(self.trace) - 1
-        self.slider = widgets.IntSlider(value=-1, min=-1, max=last, step=1, description="step",
-                                        continuous_update=True)
+        self.slider = widgets.IntSlider(
+            value=-1, min=-1, max=last, step=1, description="step", continuous_update=True
+        )
         self.previous = widgets.Button(description="Previous", icon="step-backward")
         self.next = widgets.Button(description="Next", icon="step-forward")
         self.picture = widgets.HTML(layout=widgets.Layout(width="100%"))
@@ -115,9 +131,10 @@ class Stepper:
         self.previous.on_click(lambda _: self._move(-1))
         self.next.on_click(lambda _: self._move(+1))
         self.slider.observe(lambda _: self._show(), names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.previous, self.slider, self.next]),
-                                    self.picture, self.row, self._scroller],
-                                   layout=widgets.Layout(width="100%"))
+        self.widget = widgets.VBox(
+            [widgets.HBox([self.previous, self.slider, self.next]), self.picture, self.row, self._scroller],
+            layout=widgets.Layout(width="100%"),
+        )
         self._show()
 
     # ------------------------------------------------------------ moving
@@ -139,7 +156,7 @@ class Stepper:
     def _show(self) -> None:
         k = self.step
         box = _frame_box(self.svg(k), self._uid)
-        self.picture.value = box.replace(' style=', f' data-step="{k}" style=', 1)
+        self.picture.value = box.replace(" style=", f' data-step="{k}" style=', 1)
         self.row.value = self.row_html(k)
         self.previous.disabled = k <= self.slider.min
         self.next.disabled = k >= self.slider.max
@@ -189,7 +206,10 @@ class Stepper:
         return [self.svg(k) for k in range(-1, len(self.trace))]
 
     def caption(self, k: int) -> str:
-        """One sentence saying what step ``k`` does (the trace's :meth:`~autograd_lite.trace.BackwardTrace.explain`)."""
+        """One sentence saying what step ``k`` does.
+
+        The trace's :meth:`~autograd_lite.trace.BackwardTrace.explain`.
+        """
         return self.trace.explain(k)
 
     def row_html(self, k: int) -> str:
@@ -198,25 +218,32 @@ class Stepper:
         table = "" if k == -1 else f"<pre>{html.escape(self.trace.row(k))}</pre>"
         return f"<p>{text}</p>{table}"
 
-    def static_html(self, k: "int | None" = None) -> str:
-        """The stepper as HTML and JavaScript that need no kernel, starting at step ``k`` (default: the step shown).
+    def static_html(self, k: int | None = None) -> str:
+        """The stepper as HTML and JavaScript that need no kernel, starting at step ``k``.
+
+        ``k`` defaults to the step shown.
 
         Without scripts it shows frame ``k``, its sentence and its row.
         """
         k = self.step if k is None else k
         if len(self.trace) >= STATIC_STEPS:
-            return (f"{_frame_box(self.svg(k))}{self.row_html(k)}"
-                    f"<p><em>Stepping without a kernel holds at most {STATIC_STEPS - 1} steps; this "
-                    f"backward pass has {len(self.trace)}: write it to a page with "
-                    f"<code>stepper.trace.save(\"steps.html\")</code>.</em></p>")
+            return (
+                f"{_frame_box(self.svg(k))}{self.row_html(k)}"
+                f"<p><em>Stepping without a kernel holds at most {STATIC_STEPS - 1} steps; this "
+                f"backward pass has {len(self.trace)}: write it to a page with "
+                f'<code>stepper.trace.save("steps.html")</code>.</em></p>'
+            )
         return stepper_html(self.trace, k, svgs=self._raw(), **self.draw_options)
 
     # ------------------------------------------------------------ display
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         """The live widget, with a kernel-free stepper (HTML) and the current frame (SVG) as fallbacks."""
-        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": self.static_html(),
-                                  "image/svg+xml": self._frame(self.step)}
+        bundle: dict[str, Any] = {
+            "text/plain": repr(self),
+            "text/html": self.static_html(),
+            "image/svg+xml": self._frame(self.step),
+        }
         live = self.widget._repr_mimebundle_(include=include, exclude=exclude)
         if live:
             bundle.update({k: v for k, v in live.items() if k != "text/plain"})

@@ -22,19 +22,31 @@ filtered and hypothesis shrinks failures to small readable expressions.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Protocol
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 try:
     from hypothesis import strategies as st
-except ImportError as e:  # pragma: no cover - depends on the installation
-    raise ImportError("autograd_lite.testing needs hypothesis: pip install 'autograd-lite[testing]'") from e
+except ImportError as _missing:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        "autograd_lite.testing needs hypothesis: pip install 'autograd-lite[testing]'"
+    ) from _missing
 
 from .check import assert_gradients_match
 from .ops.registry import FORMS, REGISTRY, Domain, Operator
 from .value import Value
 
-__all__ = ["values", "expressions", "Expression", "assert_gradients_match", "OPERATORS", "Operator", "Domain",
-           "LIMIT", "Node"]
+__all__ = [
+    "values",
+    "expressions",
+    "Expression",
+    "assert_gradients_match",
+    "OPERATORS",
+    "Operator",
+    "Domain",
+    "LIMIT",
+    "Node",
+]
 
 #: Every expression form of every registered operator, by name: what :func:`expressions` draws
 #: (``"dot_bias"``, ``"pow_frac"``... are further forms of ``dot`` and ``pow_const``).
@@ -45,8 +57,9 @@ LIMIT = 10.0
 _ATOM = 5
 
 
-def values(min_value: float = -10.0, max_value: float = 10.0, *,
-           min_magnitude: float = 0.0) -> st.SearchStrategy[float]:
+def values(
+    min_value: float = -10.0, max_value: float = 10.0, *, min_magnitude: float = 0.0
+) -> st.SearchStrategy[float]:
     """Finite floats in [min_value, max_value]: no nan, no infinity, no subnormals.
 
     With ``min_magnitude`` > 0 only abs(x) >= min_magnitude (drawn from the two
@@ -62,6 +75,7 @@ def values(min_value: float = -10.0, max_value: float = 10.0, *,
 
     def floats(lo: float, hi: float) -> st.SearchStrategy[float]:
         return st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+
     if min_magnitude == 0:
         return floats(min_value, max_value)
     parts = []
@@ -75,6 +89,7 @@ def values(min_value: float = -10.0, max_value: float = 10.0, *,
 
 
 # ------------------------------------------------------------ expressions
+
 
 class Node(Protocol):
     """A node of an :class:`Expression`'s tree: a variable ``x<i>`` or an operator applied to nodes.
@@ -120,8 +135,7 @@ class _Apply:
 
     def text(self) -> tuple[str, int]:
         texts = [a.text() for a in self.args]
-        return (self.op.render([t for t, _ in texts], self.c, [p for _, p in texts]),
-                self.op.precedence)
+        return (self.op.render([t for t, _ in texts], self.c, [p for _, p in texts]), self.op.precedence)
 
     def operators(self) -> Iterable[str]:
         for a in self.args:
@@ -147,6 +161,9 @@ class Expression:
     """
 
     __slots__ = ("_root", "point", "n_vars", "formula")
+    point: tuple[float, ...]
+    n_vars: int
+    formula: str
 
     def __init__(self, root: Node, point: tuple[float, ...]) -> None:
         self._root = root
@@ -231,20 +248,28 @@ def _draw_node(draw: Any, ops: tuple, point: tuple, depth: int, max_depth: int) 
 
 
 @st.composite
-def _expressions(draw: Any, n_vars: int, ops: tuple, max_depth: int,
-                 leaf: st.SearchStrategy[float]) -> Expression:
+def _expressions(
+    draw: Any, n_vars: int, ops: tuple, max_depth: int, leaf: st.SearchStrategy[float]
+) -> Expression:
     point = tuple(draw(leaf) for _ in range(n_vars))
     root, _ = _draw_node(draw, ops, point, 0, max_depth)
     return Expression(root, point)
 
 
-def expressions(n_vars: int = 2, ops: "Iterable[str | Operator] | None" = None, max_depth: int = 3, *,
-                min_value: float = -3.0, max_value: float = 3.0) -> st.SearchStrategy[Expression]:
+def expressions(
+    n_vars: int = 2,
+    ops: Iterable[str | Operator] | None = None,
+    max_depth: int = 3,
+    *,
+    min_value: float = -3.0,
+    max_value: float = 3.0,
+) -> st.SearchStrategy[Expression]:
     """Random :class:`Expression` s of ``n_vars`` variables, each with a point in its domain.
 
     ``ops``: names of forms from :data:`OPERATORS` (every registered operator
     has a form of its own name; ``"dot_bias"`` is one of several forms of
-    ``dot``) or :class:`Operator` objects; all by default.  The outermost operation is always one of them and operations
+    ``dot``) or :class:`Operator` objects; all by default.  The outermost
+    operation is always one of them and operations
     nest at most ``max_depth`` deep; the point's coordinates are drawn from
     ``values(min_value, max_value)``.  An operand outside its operator's
     domain (or too close to a kink) is shifted (``log(x0 + 1.0)``), one too
@@ -266,7 +291,7 @@ def expressions(n_vars: int = 2, ops: "Iterable[str | Operator] | None" = None, 
     if not (isinstance(max_depth, int) and max_depth >= 1):
         raise ValueError(f"expressions(): max_depth must be an int >= 1, got {max_depth!r}")
     chosen: list[Operator] = []
-    for op in (OPERATORS.values() if ops is None else ops):
+    for op in OPERATORS.values() if ops is None else ops:
         if isinstance(op, str):
             if op not in OPERATORS and op in REGISTRY:
                 chosen += REGISTRY[op].forms  # every form of the operator

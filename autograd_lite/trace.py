@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from .graph import reverse_sweep, store_gradients, topological_order
 from .value import Value
@@ -31,11 +32,12 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_NODES = 100_000
 
 
-def _refuse_oversized(root: Value, max_nodes: "int | None", who: str) -> None:
+def _refuse_oversized(root: Value, max_nodes: int | None, who: str) -> None:
     """Refuse a graph over ``max_nodes`` before building anything of its size."""
     if not isinstance(root, Value):
         raise TypeError(f"{who} needs a Value, got {type(root).__name__}")
     from .viz import check_size
+
     check_size(root, max_nodes, who)
 
 
@@ -61,9 +63,9 @@ def describe(node: Value, names: dict[Value, str]) -> str:
         return f"{args[0]}{sep}{op}{sep}{args[1]}"
     if op == "neg":
         return f"-{args[0]}"
-    if len(args) == 1 and op[:1] in "+-*/":        # constant on the right: "* 2.0", "**3.0"
+    if len(args) == 1 and op[:1] in "+-*/":  # constant on the right: "* 2.0", "**3.0"
         return f"{args[0]}{op}" if op.startswith("**") else f"{args[0]} {op}"
-    if len(args) == 1 and op[-1:] in "+-*/":       # constant on the left: "1.0 -", "2.0**"
+    if len(args) == 1 and op[-1:] in "+-*/":  # constant on the left: "1.0 -", "2.0**"
         return f"{op}{args[0]}" if op.endswith("**") else f"{op} {args[0]}"
     return f"{op}({', '.join(args)})"
 
@@ -72,19 +74,24 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))
+        ).rstrip()
+
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
 def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]], caption: str) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return (f"<table><caption>{html.escape(caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return (
+        f"<table><caption>{html.escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 # ------------------------------------------------------------------ forward
+
 
 @dataclass(frozen=True)
 class ForwardStep:
@@ -101,15 +108,22 @@ class ForwardStep:
 class ForwardTrace(Sequence[ForwardStep]):
     """Every node's computation in topological order (inputs first, root last)."""
 
-    def __init__(self, root: Value, digits: int = 6, max_nodes: "int | None" = MAX_NODES) -> None:
+    order: list[Value]
+    names: dict[Value, str]
+    steps: list[ForwardStep]
+
+    def __init__(self, root: Value, digits: int = 6, max_nodes: int | None = MAX_NODES) -> None:
         _refuse_oversized(root, max_nodes, "trace_forward()")
         self.root = root
         self.order = topological_order(root)
         self.names = node_names(self.order)
         self.digits = digits
-        self.steps = [ForwardStep(i, n, self.names[n], describe(n, self.names),
-                                  tuple(p.data for p in n.parents), n.data)
-                      for i, n in enumerate(self.order)]
+        self.steps = [
+            ForwardStep(
+                i, n, self.names[n], describe(n, self.names), tuple(p.data for p in n.parents), n.data
+            )
+            for i, n in enumerate(self.order)
+        ]
 
     @overload
     def __getitem__(self, i: int) -> ForwardStep: ...
@@ -137,7 +151,7 @@ class ForwardTrace(Sequence[ForwardStep]):
         return f"<ForwardTrace of {len(self)} nodes>"
 
 
-def trace_forward(root: Value, digits: int = 6, *, max_nodes: "int | None" = MAX_NODES) -> ForwardTrace:
+def trace_forward(root: Value, digits: int = 6, *, max_nodes: int | None = MAX_NODES) -> ForwardTrace:
     """The forward pass of ``root``'s graph, node by node in topological order.
 
     A graph of more than ``max_nodes`` nodes (or nodes and edges together more than twice that) is
@@ -159,6 +173,7 @@ def trace_forward(root: Value, digits: int = 6, *, max_nodes: "int | None" = MAX
 
 # ----------------------------------------------------------------- backward
 
+
 @dataclass(frozen=True)
 class BackwardStep:
     """One edge of the backward pass: ``node`` passes its gradient to ``parent``.
@@ -179,8 +194,14 @@ class BackwardStep:
 class BackwardTrace(Sequence[BackwardStep]):
     """The backward pass as an ordered list of :class:`BackwardStep`."""
 
-    def __init__(self, root: Value, seed: float = 1.0, digits: int = 6,
-                 max_nodes: "int | None" = MAX_NODES) -> None:
+    order: list[Value]
+    names: dict[Value, str]
+    grads: dict[Value, Any]
+    steps: list[BackwardStep]
+
+    def __init__(
+        self, root: Value, seed: float = 1.0, digits: int = 6, max_nodes: int | None = MAX_NODES
+    ) -> None:
         _refuse_oversized(root, max_nodes, "trace_backward()")
         self.root = root
         self.order = topological_order(root)
@@ -211,9 +232,11 @@ class BackwardTrace(Sequence[BackwardStep]):
     def grads_after(self, k: int) -> dict[Value, float]:
         """The gradients as they stand once steps 0..k have run (k = -1: only the seed)."""
         if not -1 <= k < len(self.steps):
-            raise IndexError(f"grads_after(): step {k} is out of range (the trace has {len(self.steps)} steps)")
-        grads: dict[Value, float] = {self.root: self.grads[self.root]}
-        for s in self.steps[:k + 1]:
+            raise IndexError(
+                f"grads_after(): step {k} is out of range (the trace has {len(self.steps)} steps)"
+            )
+        grads: dict[Value, Any] = {self.root: self.grads[self.root]}
+        for s in self.steps[: k + 1]:
             grads[s.parent] = s.parent_grad
         return grads
 
@@ -223,7 +246,7 @@ class BackwardTrace(Sequence[BackwardStep]):
         A gradient is complete when no later step adds to it: every node that
         uses it has already passed its own gradient back.
         """
-        later = {s.parent for s in self.steps[k + 1:]}
+        later = {s.parent for s in self.steps[k + 1 :]}
         return {n for n in self.grads_after(k) if n not in later}
 
     def apply(self) -> None:
@@ -240,7 +263,7 @@ class BackwardTrace(Sequence[BackwardStep]):
         s = self.steps[k]
         return s.parent, s.node, self._positions[k]
 
-    def frame(self, k: int, **draw_options: Any) -> "Picture":
+    def frame(self, k: int, **draw_options: Any) -> Picture:
         """The graph as it stands once steps 0..k have run (k = -1: before the first step).
 
         The edge of step ``k`` is drawn thick and red; nodes with a complete
@@ -260,10 +283,12 @@ class BackwardTrace(Sequence[BackwardStep]):
         ['v1 -> op2']
         """
         from .viz import draw_graph
+
         if not -1 <= k < len(self.steps):
             raise IndexError(f"frame(): step {k} is out of range (-1 to {len(self.steps) - 1})")
-        return draw_graph(self.root, **self._frame_options(k), layout=self.layout(**draw_options),
-                          **draw_options)
+        return draw_graph(
+            self.root, **self._frame_options(k), layout=self.layout(**draw_options), **draw_options
+        )
 
     def _frame_options(self, k: int) -> dict[str, Any]:
         grads = self.grads_after(k)
@@ -272,7 +297,7 @@ class BackwardTrace(Sequence[BackwardStep]):
         edges = [self.edge(k)] if k >= 0 else []
         return {"grads": grads, "pending": pending, "partial": partial, "highlight_edges": edges}
 
-    def layout(self, **draw_options: Any) -> "Layout":
+    def layout(self, **draw_options: Any) -> Layout:
         """The positions every frame is drawn at, computed once (one run of ``dot``) per options.
 
         Each node's box is sized for the widest text it shows in any frame
@@ -283,13 +308,15 @@ class BackwardTrace(Sequence[BackwardStep]):
         """
         from .layout import MAX_WIDTH_PT, compute_layout
         from .viz import draw_graph
+
         key = repr(sorted(draw_options.items()))
         if key not in self._layouts:
             sizing = self._widest_grads(draw_options.get("digits", 4))
-            options = {k: v for k, v in draw_options.items()
-                       if k not in ("rankdir", "highlight", "highlight_edges")}
+            options = {
+                k: v for k, v in draw_options.items() if k not in ("rankdir", "highlight", "highlight_edges")
+            }
 
-            def lay_out(rankdir: str) -> "Layout":
+            def lay_out(rankdir: str) -> Layout:
                 g = draw_graph(self.root, grads=sizing, partial=set(self.order), rankdir=rankdir, **options)
                 return compute_layout(g.source, g.graph_attr["rankdir"])
 
@@ -304,15 +331,21 @@ class BackwardTrace(Sequence[BackwardStep]):
 
     def _widest_grads(self, digits: int) -> dict[Value, float]:
         """For each node, the gradient it shows in some frame whose text is the longest."""
-        widest: dict[Value, float] = {self.root: self.grads[self.root]}
+        widest: dict[Value, Any] = {self.root: self.grads[self.root]}
         for s in self.steps:
             old = widest.get(s.parent)
             if old is None or len(f"{s.parent_grad:.{digits}g}") > len(f"{old:.{digits}g}"):
                 widest[s.parent] = s.parent_grad
         return widest
 
-    def save(self, path: "str | os.PathLike[str]", *, step: "int | None" = None,
-             timeout: "float | None" = None, **draw_options: Any) -> Path:
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        step: int | None = None,
+        timeout: float | None = None,
+        **draw_options: Any,
+    ) -> Path:
         """Write the backward pass to ``path``, the format chosen by its suffix; returns ``path``.
 
         * ``.html``: one self-contained page (no network needed) stepping
@@ -329,12 +362,20 @@ class BackwardTrace(Sequence[BackwardStep]):
         or a step out of range, and the errors of :func:`autograd_lite.render`.
         """
         from ._export import save_trace
+
         return save_trace(self, path, step=step, timeout=timeout, **draw_options)
 
     def _row(self, s: BackwardStep) -> list[str]:
         d, n = self.digits, self.names
-        return [str(s.index), n[s.node], n[s.parent], _num(s.local_grad, d), _num(s.upstream, d),
-                _num(s.contribution, d), _num(s.parent_grad, d)]
+        return [
+            str(s.index),
+            n[s.node],
+            n[s.parent],
+            _num(s.local_grad, d),
+            _num(s.upstream, d),
+            _num(s.contribution, d),
+            _num(s.parent_grad, d),
+        ]
 
     def _rows(self) -> list[list[str]]:
         return [self._row(s) for s in self.steps]
@@ -347,23 +388,30 @@ class BackwardTrace(Sequence[BackwardStep]):
         >>> from autograd_lite import Value
         >>> x = Value(0.5, label="x")
         >>> print(trace_backward((x ** 2).sin().exp()).explain(1))
-        Step 1 (of 0-2): v2 passes its gradient back to v1: local derivative 0.968912 \u00d7 upstream 1.2807 = 1.24088, so grad(v1) is now 1.24088.
+        Step 1 (of 0-2): v2 passes its gradient back to v1: local derivative 0.968912 \u00d7 ...
         """
         if not -1 <= k < len(self.steps):
             raise IndexError(f"explain(): step {k} is out of range (-1 to {len(self.steps) - 1})")
         d, names = self.digits, self.names
         if k == -1:
             top = names[self.root]
-            return (f"Before step 0: only the output {top} has its gradient, "
-                    f"d{top}/d{top} = {_num(self.grads[self.root], d)}.")
+            return (
+                f"Before step 0: only the output {top} has its gradient, "
+                f"d{top}/d{top} = {_num(self.grads[self.root], d)}."
+            )
         s = self.steps[k]
         node, parent = names[s.node], names[s.parent]
-        now = (f"grad({parent}) is now {_num(s.parent_grad, d)}" if s.parent in self.final_after(k) else
-               f"grad({parent}) is {_num(s.parent_grad, d)} so far (another node using {parent} "
-               f"has still to pass its gradient back)")
-        return (f"Step {k} (of 0-{len(self.steps) - 1}): {node} passes its gradient back to {parent}: "
-                f"local derivative {_num(s.local_grad, d)} \u00d7 upstream {_num(s.upstream, d)} = "
-                f"{_num(s.contribution, d)}, so {now}.")
+        now = (
+            f"grad({parent}) is now {_num(s.parent_grad, d)}"
+            if s.parent in self.final_after(k)
+            else f"grad({parent}) is {_num(s.parent_grad, d)} so far (another node using {parent} "
+            f"has still to pass its gradient back)"
+        )
+        return (
+            f"Step {k} (of 0-{len(self.steps) - 1}): {node} passes its gradient back to {parent}: "
+            f"local derivative {_num(s.local_grad, d)} \u00d7 upstream {_num(s.upstream, d)} = "
+            f"{_num(s.contribution, d)}, so {now}."
+        )
 
     def row(self, k: int) -> str:
         """Step ``k`` as one line of the table, with the header."""
@@ -379,8 +427,9 @@ class BackwardTrace(Sequence[BackwardStep]):
         return f"<BackwardTrace of {len(self)} steps over {len(self.order)} nodes>"
 
 
-def trace_backward(root: Value, seed: float = 1.0, *, apply: bool = False, digits: int = 6,
-                   max_nodes: "int | None" = MAX_NODES) -> BackwardTrace:
+def trace_backward(
+    root: Value, seed: float = 1.0, *, apply: bool = False, digits: int = 6, max_nodes: int | None = MAX_NODES
+) -> BackwardTrace:
     """The backward pass of ``root`` as a list of steps, one per edge of the graph.
 
     Leaves every ``.grad`` field as it was unless ``apply=True``, which stores

@@ -45,12 +45,12 @@ Conventions
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from numbers import Real
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Callable, Protocol, Union
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._value_ops import ValueOps as _Ops
@@ -62,7 +62,7 @@ Operand = Union["Value", int, float]
 #: A local-derivative rule.  One parent: ``rule(out, a, c) -> d out/d a`` or that
 #: derivative as a constant number.  Several parents: ``rule(out, *parents) ->
 #: (d out/d parent_0, ...)`` or the tuple of those derivatives as constants.
-Rule = Union[Callable[..., Any], tuple, float]
+Rule: TypeAlias = Union[Callable[..., Any], tuple[Any, ...], float]
 
 _INF = math.inf
 _new = object.__new__
@@ -94,7 +94,7 @@ def _grad_mode(flag: bool) -> Iterator[None]:
 _WALKS: dict[str, Callable[..., None]] = {}
 
 # --------------------------------------------------- comparisons seen by compile
-_comparisons: ContextVar["list | None"] = ContextVar("autograd_lite_comparisons", default=None)
+_comparisons: ContextVar[list | None] = ContextVar("autograd_lite_comparisons", default=None)
 _comparisons_get = _comparisons.get
 
 
@@ -150,7 +150,7 @@ def _as_float(x: object, op: str) -> float:
 def _short_repr(x: object, limit: int = 40) -> str:
     try:
         r = repr(x)
-    except Exception:  # noqa: BLE001 - any repr failure: say so, never fail here
+    except Exception:
         return "<unprintable>"
     r = r.encode("unicode_escape", "backslashreplace").decode("ascii")
     return r if len(r) <= limit else r[:limit] + "..."
@@ -172,7 +172,7 @@ def _show_op(op: _Record, c: Any) -> str:
     return label.format(_fmt(c))
 
 
-def _bad_result(data: float, parents: "Value | tuple", op: _Record, c: Any) -> ArithmeticError | ValueError:
+def _bad_result(data: float, parents: Value | tuple, op: _Record, c: Any) -> ArithmeticError | ValueError:
     """The error for an operation whose result is not a finite float."""
     operands = ", ".join(_fmt(p._d) for p in _as_tuple(parents))
     name = _show_op(op, c)
@@ -181,7 +181,7 @@ def _bad_result(data: float, parents: "Value | tuple", op: _Record, c: Any) -> A
     return OverflowError(f"{name} of ({operands}) overflows: the result {data} is not a finite float")
 
 
-def _node(data: float, parents: "Value | tuple", rule: Rule, op: _Record, c: Any = None) -> "Value":
+def _node(data: float, parents: Value | tuple, rule: Rule, op: _Record, c: Any = None) -> Value:
     """Make the result node of an operation (the hot path: no validation of types).
 
     ``parents`` is the one parent itself or the tuple of several, and ``rule``
@@ -208,7 +208,7 @@ def _node(data: float, parents: "Value | tuple", rule: Rule, op: _Record, c: Any
     return v
 
 
-def _as_tuple(prev: "Value | tuple | None") -> tuple:
+def _as_tuple(prev: Value | tuple | None) -> tuple:
     """A node's ``_prev`` as the tuple of its parents."""
     if prev is None:
         return ()
@@ -218,7 +218,7 @@ def _as_tuple(prev: "Value | tuple | None") -> tuple:
 _get_d = attrgetter("_d")
 
 
-def _local_grads(node: "Value", create_graph: bool) -> tuple:
+def _local_grads(node: Value, create_graph: bool) -> tuple:
     """d(node)/d(parent_i) for each parent: the rule called with floats, or with Values.
 
     With ``create_graph`` the operator's Value form of the rule is called with
@@ -244,7 +244,7 @@ def _data(x: Any) -> Any:
     return x._d if type(x) is Value else x
 
 
-def _set_data(self: "Value", x: object) -> None:
+def _set_data(self: Value, x: object) -> None:
     f = x if type(x) is float and -_INF < x < _INF else _as_float(x, "Value.data")
     _clock[0] += 1
     self._d = f
@@ -275,12 +275,12 @@ class Value(_Ops):
     # storage read by the hot loops, which tell its forms apart with type():
     _prev: Any  # the one parent, the tuple of parents, or None for a leaf
     _rule: Any  # a Rule (see the module docstring), or None for a leaf
-    _op: "Any"  # the operator's record (an ops.Op), or None for a leaf
+    _op: Any  # the operator's record (an ops.Op), or None for a leaf
     _c: Any  # the constant operand, if any
     _t: int  # the clock when made or last written
-    label: "str | None"
+    label: str | None
 
-    def __init__(self, data: Number, label: "str | None" = None) -> None:
+    def __init__(self, data: Number, label: str | None = None) -> None:
         if type(data) is not float or not -_INF < data < _INF:  # else: a finite float, as is
             if isinstance(data, Value):
                 raise TypeError("Value() got a Value: use v.detach() for a copy without history")
@@ -294,11 +294,20 @@ class Value(_Ops):
         self._t = _clock[0]
         self.label = label
 
-    data = property(_get_d, _set_data, doc="The number this node holds (always a finite float).")
+    if TYPE_CHECKING:
+
+        @property
+        def data(self) -> float:
+            """The number this node holds (always a finite float)."""
+
+        @data.setter
+        def data(self, x: float) -> None: ...
+    else:
+        data = property(_get_d, _set_data, doc="The number this node holds (always a finite float).")
 
     # ----------------------------------------------------------------- views
     @property
-    def parents(self) -> tuple["Value", ...]:
+    def parents(self) -> tuple[Value, ...]:
         """The nodes this one was computed from (empty for a leaf)."""
         return _as_tuple(self._prev)
 
@@ -316,7 +325,7 @@ class Value(_Ops):
         """Whether this node has no parents (an input, a weight, or a result made under no_grad)."""
         return self._prev is None
 
-    def local_grads(self, create_graph: bool = False) -> tuple:
+    def local_grads(self, create_graph: bool = False) -> tuple[Any, ...]:
         """The local derivatives d(self)/d(parent_i), one per parent.
 
         Floats by default; Values (differentiable again) with ``create_graph``.
@@ -360,9 +369,14 @@ class Value(_Ops):
     def __ge__(self, other: Operand) -> bool:
         return self._compare(other, ">=", self._d >= _cmp(other))
 
-    __hash__ = object.__hash__
+    if TYPE_CHECKING:
 
-    def __pos__(self) -> "Value":
+        def __hash__(self) -> int:
+            """By identity, so Values work in sets and dicts (``==`` is identity too)."""
+    else:
+        __hash__ = object.__hash__  # by identity, in C: sets of Values stay fast
+
+    def __pos__(self) -> Value:
         return self
 
     # --------------------------------------------------------------- backprop
@@ -374,7 +388,7 @@ class Value(_Ops):
         """Set ``grad`` to 0 on this node and every node it depends on."""
         _WALKS["zero_grad"](self)
 
-    def detach(self) -> "Value":
+    def detach(self) -> Value:
         """A new leaf with the same data and label and no history."""
         return Value(self._d, self.label)
 

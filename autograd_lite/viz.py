@@ -29,20 +29,40 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Collection, Iterable, Mapping, Union
+from typing import Any, Union
 
 import graphviz
 
 from ._files import write_atomic as _write_atomic
-from ._graphviz import (INSTALL_HINT, TIMEOUT, GraphvizError, GraphvizNotFoundError,
-                        GraphvizTimeoutError, Picture, check_timeout, run)
-from .layout import Layout, auto_rankdir, count_graph
+from ._graphviz import (
+    INSTALL_HINT,
+    TIMEOUT,
+    GraphvizError,
+    GraphvizNotFoundError,
+    GraphvizTimeoutError,
+    Picture,
+    check_timeout,
+    run,
+)
 from .graph import topological_order
+from .layout import Layout, auto_rankdir, count_graph
 from .value import Value
 
-__all__ = ["draw_graph", "render", "output_format", "Picture", "GraphTooLargeError", "GraphvizError",
-           "GraphvizNotFoundError", "GraphvizTimeoutError", "FORMATS", "INSTALL_HINT", "TIMEOUT"]
+__all__ = [
+    "draw_graph",
+    "render",
+    "output_format",
+    "Picture",
+    "GraphTooLargeError",
+    "GraphvizError",
+    "GraphvizNotFoundError",
+    "GraphvizTimeoutError",
+    "FORMATS",
+    "INSTALL_HINT",
+    "TIMEOUT",
+]
 
 #: File suffixes :func:`render` knows, and the format each is written in.
 FORMATS: dict[str, str] = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
@@ -50,11 +70,11 @@ FORMATS: dict[str, str] = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": 
 _FILL = {"intermediate": "#ffffff", "leaf": "#dbe9f6", "parameter": "#fde3c3"}
 _SHAPE = {"intermediate": "record", "leaf": "Mrecord", "parameter": "Mrecord"}
 _HIGHLIGHT = "#d62728"
-_HIGHLIGHT_ON_RED = "#1f5fbf"   # the highlight when fills are red already (color_by_grad)
+_HIGHLIGHT_ON_RED = "#1f5fbf"  # the highlight when fills are red already (color_by_grad)
 _PENDING = "#9e9e9e"
 _PARTIAL = "#e6a000"
-_SCALE_LOW = (255, 255, 255)   # |grad| = 0
-_SCALE_HIGH = (203, 24, 29)    # |grad| = the largest |grad| of the graph
+_SCALE_LOW = (255, 255, 255)  # |grad| = 0
+_SCALE_HIGH = (203, 24, 29)  # |grad| = the largest |grad| of the graph
 _RANKDIRS = ("auto", "LR", "TB", "RL", "BT")
 #: Graphviz's network simplex is bounded to this many iterations per node, so a
 #: node used by many others (one leaf feeding 50 products) is laid out in a
@@ -70,23 +90,31 @@ class GraphTooLargeError(ValueError):
     ``nodes``, ``edges`` and ``limit`` say how many.
     """
 
-    def __init__(self, nodes: int, limit: int, edges: int = 0, who: str = "draw_graph()",
-                 exact: bool = True) -> None:
+    nodes: int
+    limit: int
+    edges: int
+
+    def __init__(
+        self, nodes: int, limit: int, edges: int = 0, who: str = "draw_graph()", exact: bool = True
+    ) -> None:
         self.nodes, self.limit, self.edges = nodes, limit, edges
         more = "" if exact else "more than "
         if nodes > limit:
             size = f"{more}{nodes - (not exact)} nodes, more than the limit max_nodes={limit}"
         else:
-            size = (f"{nodes} nodes and {more}{edges - (not exact)} edges, more than twice the limit "
-                    f"max_nodes={limit} together (edges count as well as nodes: a value used many "
-                    f"times is slow to lay out)")
+            size = (
+                f"{nodes} nodes and {more}{edges - (not exact)} edges, more than twice the limit "
+                f"max_nodes={limit} together (edges count as well as nodes: a value used many "
+                f"times is slow to lay out)"
+            )
         need = max(nodes, (nodes + edges + 1) // 2)
         super().__init__(
             f"{who}: the graph has {size} (Graphviz would take long and the picture would be "
-            f"unreadable); pass max_nodes={need} or more (or max_nodes=None) to draw it anyway")
+            f"unreadable); pass max_nodes={need} or more (or max_nodes=None) to draw it anyway"
+        )
 
 
-def _kind(node: Value, parameters: "frozenset | None" = None) -> str:
+def _kind(node: Value, parameters: frozenset | None = None) -> str:
     if node.parents:
         return "intermediate"
     if parameters is not None:
@@ -94,7 +122,7 @@ def _kind(node: Value, parameters: "frozenset | None" = None) -> str:
     return "parameter" if node.label is not None else "leaf"
 
 
-def _num(x: "float | Value", digits: int) -> str:
+def _num(x: float | Value, digits: int) -> str:
     x = x.data if isinstance(x, Value) else float(x)
     return f"{x:.{digits}g}"
 
@@ -110,16 +138,17 @@ def _record_text(text: object) -> str:
 def _scale(t: float) -> tuple[str, str]:
     """Fill and font colour for a fraction ``t`` in [0, 1] of the largest |grad|."""
     rgb = [round(lo + (hi - lo) * t) for lo, hi in zip(_SCALE_LOW, _SCALE_HIGH)]
-    return "#%02x%02x%02x" % tuple(rgb), ("#ffffff" if t > 0.6 else "#000000")
+    return "#{:02x}{:02x}{:02x}".format(*rgb), ("#ffffff" if t > 0.6 else "#000000")
 
 
-def _check_max_nodes(max_nodes: "int | None", who: str) -> None:
-    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int)
-                                  or max_nodes < 1):
+def _check_max_nodes(max_nodes: int | None, who: str) -> None:
+    if max_nodes is not None and (
+        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
+    ):
         raise ValueError(f"{who}: max_nodes must be a positive integer or None, got {max_nodes!r}")
 
 
-def check_size(root: Value, max_nodes: "int | None", who: str = "draw_graph()") -> None:
+def check_size(root: Value, max_nodes: int | None, who: str = "draw_graph()") -> None:
     """Refuse ``root``'s graph if it has more than ``max_nodes`` nodes, or nodes and edges together
     more than ``2 * max_nodes`` (an edge is one use of a value: ``x * x`` has two).
 
@@ -137,16 +166,24 @@ def check_size(root: Value, max_nodes: "int | None", who: str = "draw_graph()") 
         raise GraphTooLargeError(nodes, max_nodes, edges, who, exact=nodes <= cap and edges <= 2 * cap)
 
 
-def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, digits: int = 4,
-               highlight: Iterable[Value] = (),
-               highlight_edges: Iterable["tuple[Value, Value] | tuple[Value, Value, int]"] = (),
-               color_by_grad: bool = False, max_nodes: "int | None" = 500,
-               grads: "Mapping[Value, float | Value] | None" = None,
-               pending: "Collection[Value] | None" = None,
-               partial: "Collection[Value] | None" = None,
-               parameters: "Iterable[Value] | None" = None,
-               group: "str | None" = None, collapse: bool = False,
-               layout: "Layout | None" = None) -> Picture:
+def draw_graph(
+    root: Value,
+    *,
+    rankdir: str = "auto",
+    show_grad: bool = True,
+    digits: int = 4,
+    highlight: Iterable[Value] = (),
+    highlight_edges: Iterable[tuple[Value, Value] | tuple[Value, Value, int]] = (),
+    color_by_grad: bool = False,
+    max_nodes: int | None = 500,
+    grads: Mapping[Value, float | Value] | None = None,
+    pending: Collection[Value] | None = None,
+    partial: Collection[Value] | None = None,
+    parameters: Iterable[Value] | None = None,
+    group: str | None = None,
+    collapse: bool = False,
+    layout: Layout | None = None,
+) -> Picture:
     """The computation graph of ``root`` (everything it depends on) as a Digraph.
 
     Each Value is a record showing its name, ``data`` and ``grad``
@@ -238,6 +275,7 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
     params = frozenset(parameters) if parameters is not None else None
     if params is None and group == "module":
         from ._groups import module_parameters
+
         params = module_parameters(order)
     if layout is not None:
         rankdir = layout.rankdir
@@ -245,7 +283,7 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
         rankdir = auto_rankdir(order, show_grad)
     hot_colour = _HIGHLIGHT_ON_RED if color_by_grad else _HIGHLIGHT
 
-    def shown(node: Value) -> "float | None":
+    def shown(node: Value) -> float | None:
         if node in pending:
             return None
         g = grads.get(node, 0.0) if grads is not None else node.grad
@@ -258,14 +296,21 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
 
     dot = Picture(
         "autograd_lite",
-        graph_attr={"rankdir": rankdir, "ranksep": "0.3", "nodesep": "0.2",
-                    "nslimit": _NSLIMIT, "nslimit1": _NSLIMIT},
+        graph_attr={
+            "rankdir": rankdir,
+            "ranksep": "0.3",
+            "nodesep": "0.2",
+            "nslimit": _NSLIMIT,
+            "nslimit1": _NSLIMIT,
+        },
         node_attr={"fontname": "Helvetica", "fontsize": "11", "margin": "0.08,0.03", "height": "0.3"},
-        edge_attr={"color": "#555555", "arrowsize": "0.7"})
-    braces = rankdir in ("TB", "BT")   # the fields stacked, one above the other, either way
+        edge_attr={"color": "#555555", "arrowsize": "0.7"},
+    )
+    braces = rankdir in ("TB", "BT")  # the fields stacked, one above the other, either way
     groups = None
     if group == "module":
         from ._groups import module_groups
+
         groups = module_groups(order, params)
     hidden = groups.hidden if groups is not None and collapse else frozenset()
     copies: dict = {}
@@ -297,13 +342,15 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
             more = "\u2026" if node in partial and g is not None else ""
             grad_field = "grad ?" if g is None else f"grad {number(g)}{more}"
         boxed = collapse and groups is not None and node in groups.box
-        if boxed:
+        if boxed and groups is not None:
             fields = [_record_text(f) for f in groups.box_fields(node, grad_field, number)]
         else:
             fields = [_record_text(node.label if node.label else f"v{i}"), f"data {number(node.data)}"]
             fields += [grad_field] if grad_field is not None else []
         attrs = {
-            "shape": _SHAPE[kind], "style": "filled", "fillcolor": _FILL[kind],
+            "shape": _SHAPE[kind],
+            "style": "filled",
+            "fillcolor": _FILL[kind],
             "tooltip": f"data={node.data!r}" + (f" grad={'?' if g is None else g!r}" if show_grad else ""),
         }
         if kind == "parameter":
@@ -320,25 +367,42 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
             attrs.update(color=hot_colour, penwidth="3")
         body = " | ".join(fields)
         declare(node, f"v{i}", graphviz.nohtml("{ " + body + " }" if braces else body), attrs)
-        if boxed:
-            inside = groups.box[node]                  # (pre-activation, activation or None)
+        if boxed and groups is not None:
+            inside = groups.box[node]  # (pre-activation, activation or None)
             for p in groups.box_inputs(node):
                 hot = any(isinstance(m, tuple) and m[0] is p and m[1] in inside for m in marked)
-                edge(f"v{index[p]}", f"v{i}",
-                     {"color": hot_colour, "penwidth": "2.5", "class": "hot"} if hot else {})
+                edge(
+                    f"v{index[p]}",
+                    f"v{i}",
+                    {"color": hot_colour, "penwidth": "2.5", "class": "hot"} if hot else {},
+                )
             continue
         parents = node.parents
         if not parents:
             continue
-        declare(node, f"op{i}", graphviz.escape(node.op or "?"),
-                dict(shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="10",
-                     height="0.3", width="0.3", margin="0.04,0.02"))
+        declare(
+            node,
+            f"op{i}",
+            graphviz.escape(node.op or "?"),
+            {
+                "shape": "ellipse",
+                "style": "filled",
+                "fillcolor": "#eeeeee",
+                "fontsize": "10",
+                "height": "0.3",
+                "width": "0.3",
+                "margin": "0.04,0.02",
+            },
+        )
         for j, p in enumerate(parents):
             if p in hidden:
                 continue
             hot = (p, node) in marked or (p, node, j) in marked
-            edge(f"v{index[p]}", f"op{i}",
-                 {"color": hot_colour, "penwidth": "2.5", "class": "hot"} if hot else {})
+            edge(
+                f"v{index[p]}",
+                f"op{i}",
+                {"color": hot_colour, "penwidth": "2.5", "class": "hot"} if hot else {},
+            )
         edge(f"op{i}", f"v{i}", {})
     if groups is not None:
         groups.emit(dot, layout)
@@ -348,9 +412,11 @@ def draw_graph(root: Value, *, rankdir: str = "auto", show_grad: bool = True, di
     return dot
 
 
-def _check_highlight(index: Mapping[Value, int], nodes: Iterable[Value],
-                     edges: Iterable[tuple]) -> set:
-    """The highlighted nodes, (parent, child) pairs and (parent, child, i) triples, checked to be in the graph."""
+def _check_highlight(index: Mapping[Value, int], nodes: Iterable[Value], edges: Iterable[tuple]) -> set:
+    """The highlighted nodes, (parent, child) pairs and (parent, child, i) triples.
+
+    Each is checked to be in the graph.
+    """
     marked: set = set()
     for node in nodes:
         if node not in index:
@@ -362,25 +428,40 @@ def _check_highlight(index: Mapping[Value, int], nodes: Iterable[Value],
             if len(at) > 1:
                 raise ValueError
         except (TypeError, ValueError):
-            raise ValueError(f"draw_graph(): highlight_edges needs (parent, child) pairs "
-                             f"or (parent, child, i) triples, got {pair!r}") from None
+            raise ValueError(
+                f"draw_graph(): highlight_edges needs (parent, child) pairs "
+                f"or (parent, child, i) triples, got {pair!r}"
+            ) from None
         if child not in index or not any(p is parent for p in child.parents):
-            raise ValueError(f"draw_graph(): highlight_edges has ({parent!r}, {child!r}), "
-                             "which is not an edge of the graph (parent must be a parent of child)")
+            raise ValueError(
+                f"draw_graph(): highlight_edges has ({parent!r}, {child!r}), "
+                "which is not an edge of the graph (parent must be a parent of child)"
+            )
         if at:
             i = at[0]
-            if (isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(child.parents)
-                    or child.parents[i] is not parent):
-                raise ValueError(f"draw_graph(): highlight_edges has ({parent!r}, {child!r}, {i!r}), "
-                                 f"but {parent!r} is not parent number {i!r} of {child!r}")
+            if (
+                isinstance(i, bool)
+                or not isinstance(i, int)
+                or not 0 <= i < len(child.parents)
+                or child.parents[i] is not parent
+            ):
+                raise ValueError(
+                    f"draw_graph(): highlight_edges has ({parent!r}, {child!r}, {i!r}), "
+                    f"but {parent!r} is not parent number {i!r} of {child!r}"
+                )
             marked.add((parent, child, i))
         else:
             marked.add((parent, child))
     return marked
 
 
-def render(graph: "Value | GraphLike", path: "str | os.PathLike[str]", *,
-           timeout: "float | None" = TIMEOUT, **draw_options: Any) -> Path:
+def render(
+    graph: Value | GraphLike,
+    path: str | os.PathLike[str],
+    *,
+    timeout: float | None = TIMEOUT,
+    **draw_options: Any,
+) -> Path:
     """Write the picture of ``graph`` (a Value, or a Digraph from :func:`draw_graph`) to ``path``.
 
     The format follows the suffix: ``.svg``, ``.png``, ``.pdf`` (rendered by
@@ -418,18 +499,18 @@ def render(graph: "Value | GraphLike", path: "str | os.PathLike[str]", *,
     return path
 
 
-def output_format(path: "str | os.PathLike[str]") -> str:
+def output_format(path: str | os.PathLike[str]) -> str:
     """The format :func:`render` writes ``path`` in, from its suffix; ``ValueError`` if unknown."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         shown = repr(suffix) if suffix else "(none)"
-        raise ValueError(f"render(): unknown file suffix {shown} in {str(path)!r}: "
-                         f"use one of {', '.join(FORMATS)}")
+        raise ValueError(
+            f"render(): unknown file suffix {shown} in {str(path)!r}: use one of {', '.join(FORMATS)}"
+        )
     return FORMATS[suffix]
 
 
-def pipe(graph: GraphLike, fmt: str, *, timeout: "float | None" = TIMEOUT,
-         what: "str | None" = None) -> bytes:
+def pipe(graph: GraphLike, fmt: str, *, timeout: float | None = TIMEOUT, what: str | None = None) -> bytes:
     """The picture of ``graph`` in format ``fmt`` (``svg``, ``png``, ``pdf``), bounded in time.
 
     A :class:`Picture` is drawn by its own program (``neato -n2`` when its
@@ -437,5 +518,4 @@ def pipe(graph: GraphLike, fmt: str, *, timeout: "float | None" = TIMEOUT,
     for :func:`render`.
     """
     program = getattr(graph, "program", None) or (getattr(graph, "engine", None) or "dot",)
-    return run([*program, f"-T{fmt}"], graph.source, timeout=timeout,
-               what=what or f"a .{fmt} picture")
+    return run([*program, f"-T{fmt}"], graph.source, timeout=timeout, what=what or f"a .{fmt} picture")

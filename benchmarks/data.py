@@ -32,8 +32,8 @@ def mlp_weights(seed: int = 0, sizes: tuple[int, ...] = SIZES) -> list[list[tupl
     return layers
 
 
-ALPHA = 1e-4   # L2 strength
-LR = 0.05      # SGD learning rate
+ALPHA = 1e-4  # L2 strength
+LR = 0.05  # SGD learning rate
 
 
 def flat(weights: list[list[tuple[list[float], float]]]) -> list[float]:

@@ -32,10 +32,10 @@ def _step(W: list, B: list, points, labels, inv_n: float) -> tuple[float, list, 
     dL/dW^l_jk = sum_samples delta^l_j a^{l-1}_k + 2 ALPHA W^l_jk.
     """
     last = len(W) - 1
-    cols = [list(zip(*rows)) for rows in W]          # W^l's columns, for the backward pass
+    cols = [list(zip(*rows)) for rows in W]  # W^l's columns, for the backward pass
     hidden = list(zip(W[:last], B[:last]))
     w_out, b_out = W[last][0], B[last][0]
-    ins: list = [[] for _ in W]                       # per layer: inputs of the contributing samples
+    ins: list = [[] for _ in W]  # per layer: inputs of the contributing samples
     deltas: list = [[] for _ in W]
     total = 0.0
     for x, y in zip(points, labels):
@@ -61,8 +61,10 @@ def _step(W: list, B: list, points, labels, inv_n: float) -> tuple[float, list, 
     for rows, bs, a_s, d_s in zip(W, B, ins, deltas):
         a_cols = list(zip(*a_s)) or [()] * len(rows[0])
         d_cols = list(zip(*d_s)) or [()] * len(rows)
-        g_rows = [[sum(map(mul, dj, ak)) + two_alpha * w for ak, w in zip(a_cols, row)]
-                  for dj, row in zip(d_cols, rows)]
+        g_rows = [
+            [sum(map(mul, dj, ak)) + two_alpha * w for ak, w in zip(a_cols, row)]
+            for dj, row in zip(d_cols, rows)
+        ]
         g_bs = [sum(dj) + two_alpha * b for dj, b in zip(d_cols, bs)]
         for row in rows:
             reg += sum(map(mul, row, row))

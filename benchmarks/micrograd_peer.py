@@ -40,12 +40,14 @@ def mlp_step(points, labels, weights) -> Step:
         for p in params:
             p.data -= LR * p.grad
         return loss.data
+
     reset()
     return Step(run, reset, lambda: [p.grad for p in params])
 
 
 def chain(n: int) -> float:
     from micrograd.engine import Value
+
     x = Value(0.5)
     y = x
     for i in range(n):
@@ -56,6 +58,7 @@ def chain(n: int) -> float:
 
 def wide(n: int) -> float:
     from micrograd.engine import Value
+
     ws = [Value(0.001 * (i % 7 - 3)) for i in range(n)]
     xs = [Value(0.002 * (i % 5 - 2)) for i in range(n)]
     total = sum(w * x for w, x in zip(ws, xs))
@@ -65,6 +68,7 @@ def wide(n: int) -> float:
 
 def build_chain(n: int):
     from micrograd.engine import Value
+
     x = Value(0.5)
     y = x
     for i in range(n):

@@ -28,6 +28,7 @@ def model_for(weights):
         for p, v in zip(params, start):
             p.data = v
             p.grad = 0.0
+
     reset()
     return model, params, reset
 
@@ -45,11 +46,13 @@ def mlp_step(points, labels, weights) -> Step:
         for p in params:
             p.data -= LR * p.grad
         return loss.data
+
     return Step(run, reset, lambda: [p.grad for p in params])
 
 
 def chain(n: int) -> float:
     from autograd_lite import Value
+
     x = Value(0.5)
     y = x
     for i in range(n):
@@ -60,6 +63,7 @@ def chain(n: int) -> float:
 
 def wide(n: int) -> float:
     import autograd_lite as al
+
     ws = [al.Value(0.001 * (i % 7 - 3)) for i in range(n)]
     xs = [al.Value(0.002 * (i % 5 - 2)) for i in range(n)]
     total = al.sum([w * x for w, x in zip(ws, xs)])
@@ -69,6 +73,7 @@ def wide(n: int) -> float:
 
 def build_chain(n: int):
     from autograd_lite import Value
+
     y = Value(0.5)
     for i in range(n):
         y = y * 0.999 if i % 2 == 0 else y + 0.001

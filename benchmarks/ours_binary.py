@@ -50,4 +50,5 @@ def mlp_step(points, labels, weights) -> Step:
         for p in params:
             p.data -= LR * p.grad
         return loss.data
+
     return Step(run, reset, lambda: [p.grad for p in params])

@@ -17,6 +17,7 @@ NAME = "autograd-lite compiled"
 
 def available() -> str | None:
     import autograd_lite
+
     if not hasattr(autograd_lite, "compile"):
         return "this version of autograd-lite has no compile()"
     return None
@@ -42,4 +43,5 @@ def mlp_step(points, labels, weights) -> Step:
         for p in params:
             p.data -= LR * p.grad
         return loss.data
+
     return Step(run, reset, lambda: [p.grad for p in params])

@@ -46,8 +46,16 @@ from types import ModuleType
 from . import floats, hips_peer, micrograd_peer, objects, ours, ours_binary, ours_compiled, torch_peer
 from .data import mlp_weights, moons
 
-CONTENDERS: list[ModuleType] = [floats, ours_compiled, ours, ours_binary, hips_peer, micrograd_peer,
-                                torch_peer, objects]
+CONTENDERS: list[ModuleType] = [
+    floats,
+    ours_compiled,
+    ours,
+    ours_binary,
+    hips_peer,
+    micrograd_peer,
+    torch_peer,
+    objects,
+]
 #: A sample of a short workload repeats it to last about this long.
 SAMPLE_SECONDS = 0.25
 #: The check: every contender's loss and gradients within this of the float floor's (relative).
@@ -254,11 +262,17 @@ def targets(results: dict, mem: dict) -> list[tuple[str, bool | None, str]]:
     fl, cp, fu, bi = floats.NAME, ours_compiled.NAME, ours.NAME, ours_binary.NAME
     ratio_goal("mlp_step: compiled <= 1.0x the tight float floor", cp, fl, lambda r: r <= 1.0, "{:.2f}x")
     ratio_goal("mlp_step: eager (fused) <= 4x the tight float floor", fu, fl, lambda r: r <= 4.0, "{:.2f}x")
-    ratio_goal("mlp_step: engine for engine (binary graph) >= 6x faster than micrograd",
-               micrograd_peer.NAME, bi, lambda r: r >= 6.0, "{:.1f}x")
+    ratio_goal(
+        "mlp_step: engine for engine (binary graph) >= 6x faster than micrograd",
+        micrograd_peer.NAME,
+        bi,
+        lambda r: r >= 6.0,
+        "{:.1f}x",
+    )
     for peer in (micrograd_peer.NAME, torch_peer.NAME):
-        ratio_goal(f"mlp_step: eager (fused) >= 20x faster than {peer}", peer, fu,
-                   lambda r: r >= 20.0, "{:.1f}x")
+        ratio_goal(
+            f"mlp_step: eager (fused) >= 20x faster than {peer}", peer, fu, lambda r: r >= 20.0, "{:.1f}x"
+        )
     growth = results.get("chain_growth")
     goal = "chain: growth of time per op from 10^4 to 10^6 <= the bare-objects floor's growth"
     if growth and ours.NAME in growth["by"] and objects.NAME in growth["by"]:
@@ -269,8 +283,13 @@ def targets(results: dict, mem: dict) -> list[tuple[str, bool | None, str]]:
     ob = mem.get(ours.NAME, {}).get("bytes_per_op")
     mb = mem.get(micrograd_peer.NAME, {}).get("bytes_per_op")
     if ob and mb:
-        rows.append(("memory: bytes per op <= 1/3 of micrograd's", ob <= mb / 3,
-                     f"{ob:.0f} vs {mb:.0f} B ({mb / ob:.1f}x less)"))
+        rows.append(
+            (
+                "memory: bytes per op <= 1/3 of micrograd's",
+                ob <= mb / 3,
+                f"{ob:.0f} vs {mb:.0f} B ({mb / ob:.1f}x less)",
+            )
+        )
     return rows
 
 
@@ -295,14 +314,19 @@ def report(results: dict, mem: dict, names: list[str], skipped: dict[str, str]) 
                 continue
             vf = paired(results, "mlp_step", n, floats.NAME)
             vo = paired(results, "mlp_step", n, ours.NAME)
-            lines.append(f"{n:<30}{_fmt_time(e['median']):>11}{e['spread']:>8.0%} "
-                         f"{(f'{vf:.2f}x' if vf else '-'):>10}{(f'{vo:.2f}x' if vo else '-'):>17}")
+            lines.append(
+                f"{n:<30}{_fmt_time(e['median']):>11}{e['spread']:>8.0%} "
+                f"{(f'{vf:.2f}x' if vf else '-'):>10}{(f'{vo:.2f}x' if vo else '-'):>17}"
+            )
         ok, worst, bad = check(results)
-        lines.append(f"check: losses and gradients {'agree' if ok else 'DIFFER'} across contenders "
-                     f"(largest difference {worst:.1e} of the largest magnitude; allowed {AGREE:g})"
-                     + (f": {', '.join(bad)}" if bad else ""))
-        lines.append("x floor, x autograd-lite: medians of paired samples (same repetition); "
-                     "spread: (max-min)/median")
+        lines.append(
+            f"check: losses and gradients {'agree' if ok else 'DIFFER'} across contenders "
+            f"(largest difference {worst:.1e} of the largest magnitude; allowed {AGREE:g})"
+            + (f": {', '.join(bad)}" if bad else "")
+        )
+        lines.append(
+            "x floor, x autograd-lite: medians of paired samples (same repetition); spread: (max-min)/median"
+        )
         lines.append("")
     other = [w for w in results if w not in ("mlp_step", "chain_growth")]
     if other:
@@ -325,8 +349,10 @@ def report(results: dict, mem: dict, names: list[str], skipped: dict[str, str]) 
         if growth:
             s, b = growth["sizes"]
             parts = [f"{n} {g['median']:.2f}x" for n, g in growth["by"].items()]
-            lines.append(f"chain growth, time per op at {b:,} over {s:,} (bracketed {s:,}, {b:,}, {s:,}; "
-                         "median): " + ", ".join(parts))
+            lines.append(
+                f"chain growth, time per op at {b:,} over {s:,} (bracketed {s:,}, {b:,}, {s:,}; "
+                "median): " + ", ".join(parts)
+            )
         lines.append("")
     lines.append(f"{'memory':<30}{'B/op':>12}{'mlp_step peak':>16}")
     for n in names:
@@ -343,18 +369,27 @@ def report(results: dict, mem: dict, names: list[str], skipped: dict[str, str]) 
 
 def machine() -> dict:
     """What the figures were measured on."""
-    return {"python": sys.version.split()[0], "implementation": platform.python_implementation(),
-            "platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count()}
+    return {
+        "python": sys.version.split()[0],
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the code runs (used in CI)")
-    parser.add_argument("--reps", type=int, default=5,
-                        help="counted repetitions after one warm-up (default 5)")
-    parser.add_argument("--only", metavar="PREFIX", default="",
-                        help="run only the workloads whose name starts with PREFIX (e.g. chain)")
+    parser.add_argument(
+        "--reps", type=int, default=5, help="counted repetitions after one warm-up (default 5)"
+    )
+    parser.add_argument(
+        "--only",
+        metavar="PREFIX",
+        default="",
+        help="run only the workloads whose name starts with PREFIX (e.g. chain)",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     args = parser.parse_args(argv)
     if args.reps < 1:
@@ -377,9 +412,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  [{mark}] {goal}: {figures}")
     ok, worst, bad = check(results)
     if args.json:
-        payload = {"machine": machine(), "quick": args.quick, "reps": args.reps, "results": results,
-                   "memory": mem, "skipped": skipped, "agree": {"ok": ok, "largest": worst, "differ": bad},
-                   "goals": [{"goal": g, "met": m, "figures": f} for g, m, f in goals]}
+        payload = {
+            "machine": machine(),
+            "quick": args.quick,
+            "reps": args.reps,
+            "results": results,
+            "memory": mem,
+            "skipped": skipped,
+            "agree": {"ok": ok, "largest": worst, "differ": bad},
+            "goals": [{"goal": g, "met": m, "figures": f} for g, m, f in goals],
+        }
         tmp = f"{args.json}.tmp{os.getpid()}"
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(payload, fh, indent=2)

@@ -18,6 +18,7 @@ def available() -> str | None:
 
 def mlp_step(points, labels, weights) -> Step:
     import torch
+
     params = []
     layers = []
     for ws in weights:
@@ -29,8 +30,9 @@ def mlp_step(points, labels, weights) -> Step:
             layer.append((wt, bt))
         layers.append(layer)
     start = flat(weights)
-    inputs = [[torch.tensor(x1, dtype=torch.float64), torch.tensor(x2, dtype=torch.float64)]
-              for x1, x2 in points]
+    inputs = [
+        [torch.tensor(x1, dtype=torch.float64), torch.tensor(x2, dtype=torch.float64)] for x1, x2 in points
+    ]
     last = len(layers) - 1
 
     def reset() -> None:
@@ -62,11 +64,13 @@ def mlp_step(points, labels, weights) -> Step:
             for p in params:
                 p -= LR * p.grad
         return loss.detach().item()
+
     return Step(run, reset, lambda: [float(p.grad) for p in params])
 
 
 def chain(n: int) -> float:
     import torch
+
     x = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
     y = x
     for i in range(n):
@@ -77,6 +81,7 @@ def chain(n: int) -> float:
 
 def wide(n: int) -> float:
     import torch
+
     ws = [torch.tensor(0.001 * (i % 7 - 3), dtype=torch.float64, requires_grad=True) for i in range(n)]
     xs = [torch.tensor(0.002 * (i % 5 - 2), dtype=torch.float64, requires_grad=True) for i in range(n)]
     total = sum(w * x for w, x in zip(ws, xs))

@@ -19,8 +19,7 @@ ROOT = DOCS.parent
 # ROOT, and the kernels that run the pages inherit PYTHONPATH.
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(DOCS / "_ext"))
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
 
 import autograd_lite  # noqa: E402
 
@@ -30,12 +29,12 @@ copyright = "autograd-lite contributors"
 release = version = autograd_lite.__version__
 
 extensions = [
-    "myst_nb",              # MyST Markdown; text notebooks executed at build time; .ipynb pages
-    "sphinx.ext.autodoc",   # the API reference, from the docstrings
+    "myst_nb",  # MyST Markdown; text notebooks executed at build time; .ipynb pages
+    "sphinx.ext.autodoc",  # the API reference, from the docstrings
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",  # links from the reference to the source
-    "notebook_pages",       # _ext/: ../notebooks/*.ipynb as pages
-    "api_coverage",         # _ext/: every public name in the reference, documented
+    "notebook_pages",  # _ext/: ../notebooks/*.ipynb as pages
+    "api_coverage",  # _ext/: every public name in the reference, documented
 ]
 
 exclude_patterns = ["_build", "_ext", "**/.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
@@ -72,7 +71,7 @@ notebook_pages_source = str(ROOT / "notebooks")
 # from its defining module, and api_coverage resolves references to public
 # functions made through their submodules, so nitpicky mode needs no
 # exceptions.
-autodoc_member_order = "bysource"   # for a package with __all__: the order of __all__
+autodoc_member_order = "bysource"  # for a package with __all__: the order of __all__
 autodoc_typehints = "signature"
 autodoc_typehints_format = "short"
 autodoc_preserve_defaults = True
@@ -86,8 +85,7 @@ api_coverage_external = {
     "graphviz.graphs.Graph": "https://graphviz.readthedocs.io/en/stable/api.html#graphviz.Graph",
     "graphviz.Source": "https://graphviz.readthedocs.io/en/stable/api.html#graphviz.Source",
     "graphviz.sources.Source": "https://graphviz.readthedocs.io/en/stable/api.html#graphviz.Source",
-    "hypothesis.strategies.SearchStrategy":
-        "https://hypothesis.readthedocs.io/en/latest/reference/api.html#hypothesis.strategies.SearchStrategy",
+    "hypothesis.strategies.SearchStrategy": "https://hypothesis.readthedocs.io/en/latest/reference/api.html#hypothesis.strategies.SearchStrategy",
     "torch.dtype": "https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch.dtype",
     "torch.nn.Sequential": "https://docs.pytorch.org/docs/stable/generated/torch.nn.Sequential.html",
     "numpy.ndarray": "https://numpy.org/doc/stable/reference/generated/numpy.ndarray.html",

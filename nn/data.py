@@ -73,8 +73,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = None) -> Dat
     return _shuffled(rng, X, y)
 
 
-def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5,
-                 seed: int | None = None) -> Dataset:
+def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int | None = None) -> Dataset:
     """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor`` (0 < factor < 1)."""
     who = "make_circles()"
     n, noise = _n(n, who, 2), _noise(noise, who)
@@ -112,8 +111,9 @@ def make_xor(n: int = 4, noise: float = 0.0, seed: int | None = None) -> Dataset
     return _shuffled(rng, X, y) if noise else (X, y)
 
 
-def make_spirals(n: int = 150, classes: int = 3, noise: float = 0.05, turns: float = 0.75,
-                 seed: int | None = None) -> Dataset:
+def make_spirals(
+    n: int = 150, classes: int = 3, noise: float = 0.05, turns: float = 0.75, seed: int | None = None
+) -> Dataset:
     """``classes`` interleaved spiral arms, one class per arm.
 
     Arm k has about n / classes points at radii r evenly spaced in (0, 1] and
@@ -139,8 +139,9 @@ def make_spirals(n: int = 150, classes: int = 3, noise: float = 0.05, turns: flo
     return _shuffled(rng, X, y)
 
 
-def train_test_split(X: Sequence[T], y: Sequence[U], test_fraction: float = 0.25,
-                     seed: int | None = None) -> tuple[list[T], list[T], list[U], list[U]]:
+def train_test_split(
+    X: Sequence[T], y: Sequence[U], test_fraction: float = 0.25, seed: int | None = None
+) -> tuple[list[T], list[T], list[U], list[U]]:
     """Shuffle the samples (seeded) and split them: ``X_train, X_test, y_train, y_test``.
 
     The test part has round(test_fraction * n) samples, at least 1, and the

@@ -40,20 +40,32 @@ from .train import History, accuracy, fit, predict
 
 #: The demo's settings: data, model, loss and optimizer.
 N_POINTS, NOISE, SIZES, ALPHA, LR, MOMENTUM = 100, 0.1, [16, 16, 1], 1e-4, 0.2, 0.9
-GRAPH_FILE = "neuron.svg"   # the computation graph of one neuron's output
+GRAPH_FILE = "neuron.svg"  # the computation graph of one neuron's output
 PLOT_HINT = "the demo's pictures need matplotlib: pip install autograd-lite[plot]"
 
 
-def train_moons(steps: int = 100, seed: int = 0,
-                progress: bool = True) -> tuple[MLP, list[list[float]], list[int], History]:
+def train_moons(
+    steps: int = 100, seed: int = 0, progress: bool = True
+) -> tuple[MLP, list[list[float]], list[int], History]:
     """Train the demo's model; return ``(model, X, labels, history)`` with labels -1/+1."""
     X, y = make_moons(N_POINTS, noise=NOISE, seed=seed)
     labels = [2 * t - 1 for t in y]
     model = MLP(2, SIZES, activation="relu", output_activation="linear", seed=seed)
     opt = SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
     schedule = LinearDecay(opt, total_steps=steps, end_factor=0.1)
-    history = fit(model, X, labels, loss=hinge, optimizer=opt, schedule=schedule,
-                  steps=steps, alpha=ALPHA, seed=seed, progress=progress, desc="moons")
+    history = fit(
+        model,
+        X,
+        labels,
+        loss=hinge,
+        optimizer=opt,
+        schedule=schedule,
+        steps=steps,
+        alpha=ALPHA,
+        seed=seed,
+        progress=progress,
+        desc="moons",
+    )
     return model, X, labels, history
 
 
@@ -69,6 +81,7 @@ def _matplotlib() -> Any:
         fig = Figure(**kw)
         FigureCanvasAgg(fig)
         return fig
+
     return new_figure
 
 
@@ -77,14 +90,15 @@ def _save_png(fig: Any, path: str) -> None:
         fig.savefig(f, format="png", dpi=100)
 
 
-def _plot_decision_boundary(new_figure: Callable, model: MLP, X: list, labels: list,
-                            path: str, grid: int = 60) -> None:
+def _plot_decision_boundary(
+    new_figure: Callable, model: MLP, X: list, labels: list, path: str, grid: int = 60
+) -> None:
     xs, ys = [p[0] for p in X], [p[1] for p in X]
     x0, x1, y0, y1 = min(xs) - 0.5, max(xs) + 0.5, min(ys) - 0.5, max(ys) + 0.5
     gx = [x0 + (x1 - x0) * i / (grid - 1) for i in range(grid)]
     gy = [y0 + (y1 - y0) * j / (grid - 1) for j in range(grid)]
     scores = predict(model, [[a, b] for b in gy for a in gx])
-    zz = [scores[j * grid:(j + 1) * grid] for j in range(grid)]
+    zz = [scores[j * grid : (j + 1) * grid] for j in range(grid)]
     fig = new_figure(figsize=(5.5, 4.5))
     ax = fig.add_subplot()
     lo, hi = min([*scores, -1.0]) - 1.0, max([*scores, 1.0]) + 1.0
@@ -92,8 +106,15 @@ def _plot_decision_boundary(new_figure: Callable, model: MLP, X: list, labels: l
     ax.contour(gx, gy, zz, levels=[0.0], colors="k", linewidths=1.0)
     for cls, color in ((-1, "#d62728"), (1, "#1f77b4")):
         pts = [p for p, t in zip(X, labels) if t == cls]
-        ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=18, c=color,
-                   edgecolors="k", linewidths=0.4, label=f"y = {cls:+d}")
+        ax.scatter(
+            [p[0] for p in pts],
+            [p[1] for p in pts],
+            s=18,
+            c=color,
+            edgecolors="k",
+            linewidths=0.4,
+            label=f"y = {cls:+d}",
+        )
     ax.set_title("decision boundary s(x) = 0")
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
@@ -159,8 +180,13 @@ def _prepare_out(out: str) -> None:
         raise OSError(f"cannot write to the output folder {out!r}: {exc.strerror or exc}") from None
 
 
-def run_demo(out: str = "out", steps: int = 100, seed: int = 0, progress: bool = True,
-             say: Callable[[str], None] = print) -> dict[str, Any]:
+def run_demo(
+    out: str = "out",
+    steps: int = 100,
+    seed: int = 0,
+    progress: bool = True,
+    say: Callable[[str], None] = print,
+) -> dict[str, Any]:
     """Train, then write the pictures to ``out``; return the accuracy and the files written."""
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"demo: steps must be a positive integer, got {steps!r}")
@@ -172,8 +198,10 @@ def run_demo(out: str = "out", steps: int = 100, seed: int = 0, progress: bool =
     model, X, labels, history = train_moons(steps, seed, progress)
     seconds = time.perf_counter() - start
     acc = accuracy(predict(model, X), labels)
-    say(f"training accuracy: {acc:.1%} after {steps} steps ({seconds:.1f} s), "
-        f"final loss {history.loss[-1]:.4f}")
+    say(
+        f"training accuracy: {acc:.1%} after {steps} steps ({seconds:.1f} s), "
+        f"final loss {history.loss[-1]:.4f}"
+    )
     files = {name: os.path.join(out, name) for name in ("decision_boundary.png", "loss.png", "model.json")}
     _plot_decision_boundary(new_figure, model, X, labels, files["decision_boundary.png"])
     _plot_loss(new_figure, history, files["loss.png"])
@@ -213,13 +241,21 @@ def run(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``demo`` subcommand to the command line's subparsers."""
     p = sub.add_parser(
-        "demo", help="train a small network on two moons and draw what it learned",
+        "demo",
+        help="train a small network on two moons and draw what it learned",
         description="Train MLP(2, [16, 16, 1]) on 100 noisy moons (hinge loss + L2) and write "
-                    "decision_boundary.png, loss.png, neuron.svg and model.json to the output folder.")
+        "decision_boundary.png, loss.png, neuron.svg and model.json to the output folder.",
+    )
     p.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
-    p.add_argument("--steps", type=_positive_int, default=100, metavar="N",
-                   help="optimizer steps (default: 100)")
-    p.add_argument("--seed", type=_int, default=0, metavar="S",
-                   help="seed of the data, the weights and the shuffling (default: 0)")
+    p.add_argument(
+        "--steps", type=_positive_int, default=100, metavar="N", help="optimizer steps (default: 100)"
+    )
+    p.add_argument(
+        "--seed",
+        type=_int,
+        default=0,
+        metavar="S",
+        help="seed of the data, the weights and the shuffling (default: 0)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)

@@ -118,13 +118,16 @@ def from_torch(seq: torch.nn.Sequential) -> MLP:
             after_linear = True
         elif kind in _FROM_TORCH and type(module) is getattr(torch.nn, kind):
             if not after_linear:
-                raise ValueError(f"from_torch(): module {i} ({kind}) does not directly follow a "
-                                 "Linear module")
+                raise ValueError(
+                    f"from_torch(): module {i} ({kind}) does not directly follow a Linear module"
+                )
             acts[-1] = _FROM_TORCH[kind]
             after_linear = False
         else:
-            raise ValueError(f"from_torch(): module {i} is {kind}; only Linear, "
-                             f"{', '.join(_FROM_TORCH)} can be read into an MLP")
+            raise ValueError(
+                f"from_torch(): module {i} is {kind}; only Linear, "
+                f"{', '.join(_FROM_TORCH)} can be read into an MLP"
+            )
     if not linears:
         raise ValueError("from_torch(): the Sequential has no Linear module")
     layers = []
@@ -148,13 +151,15 @@ def to_numpy(model: MLP) -> list[tuple[numpy.ndarray, numpy.ndarray | None]]:
     out = []
     for layer in model.layers:
         rows, biases = _layer_arrays(layer)
-        out.append((np.array(rows, dtype=np.float64),
-                    None if biases is None else np.array(biases, dtype=np.float64)))
+        out.append(
+            (np.array(rows, dtype=np.float64), None if biases is None else np.array(biases, dtype=np.float64))
+        )
     return out
 
 
-def from_numpy(layers: Sequence[tuple[Any, Any]], activation: str = "relu",
-               output_activation: str = "linear") -> MLP:
+def from_numpy(
+    layers: Sequence[tuple[Any, Any]], activation: str = "relu", output_activation: str = "linear"
+) -> MLP:
     """An :class:`~nn.MLP` whose layer l has weights ``layers[l] = (W, b)`` (as :func:`to_numpy` gives).
 
     ``W`` is (n_out, n_in) and each layer's ``n_in`` is the previous ``n_out``;
@@ -186,30 +191,38 @@ def from_numpy(layers: Sequence[tuple[Any, Any]], activation: str = "relu",
 
 
 # ------------------------------------------------------------------ shared
-def _build(layers: list[tuple[list[list[float]], list[float] | None]], acts: list[str],
-           who: str) -> MLP:
+def _build(layers: list[tuple[list[list[float]], list[float] | None]], acts: list[str], who: str) -> MLP:
     """Check that the layers chain and are finite, then make the MLP and set its weights."""
     nin = len(layers[0][0][0])
     prev = nin
     for i, (w, b) in enumerate(layers):
         if len(w[0]) != prev:
-            raise ValueError(f"{who}: layer {i} takes {len(w[0])} inputs, "
-                             f"but the layer before gives {prev}")
+            raise ValueError(f"{who}: layer {i} takes {len(w[0])} inputs, but the layer before gives {prev}")
         if (b is None) != (layers[0][1] is None):
-            raise ValueError(f"{who}: layer {i} {'has no' if b is None else 'has a'} bias, layer 0 "
-                             f"{'has' if layers[0][1] is not None else 'has none'}; an MLP needs "
-                             "biases in every layer or in none")
+            raise ValueError(
+                f"{who}: layer {i} {'has no' if b is None else 'has a'} bias, layer 0 "
+                f"{'has' if layers[0][1] is not None else 'has none'}; an MLP needs "
+                "biases in every layer or in none"
+            )
         for x in [v for row in w for v in row] + (b or []):
             if not math.isfinite(x):
                 raise ValueError(f"{who}: layer {i} holds {x!r}, not a finite number")
         prev = len(w)
     hidden = set(acts[:-1])
     if len(hidden) > 1:
-        raise ValueError(f"{who}: the hidden layers use different activations {acts[:-1]}; "
-                         "an MLP has one activation for all hidden layers")
+        raise ValueError(
+            f"{who}: the hidden layers use different activations {acts[:-1]}; "
+            "an MLP has one activation for all hidden layers"
+        )
     activation = acts[0] if len(acts) > 1 else "relu"
-    model = MLP(nin, [len(w) for w, _ in layers], activation=activation,
-                output_activation=acts[-1], bias=layers[0][1] is not None, seed=0)
+    model = MLP(
+        nin,
+        [len(w) for w, _ in layers],
+        activation=activation,
+        output_activation=acts[-1],
+        bias=layers[0][1] is not None,
+        seed=0,
+    )
     for layer, (w, b) in zip(model.layers, layers):
         for j, neuron in enumerate(layer.neurons):
             for p, x in zip(neuron.w, w[j]):

@@ -104,8 +104,15 @@ class Neuron(Module):
     Neuron(2, activation='linear')
     """
 
-    def __init__(self, nin: int, activation: str = "relu", bias: bool = True, *,
-                 seed: int | None = None, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "relu",
+        bias: bool = True,
+        *,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
         self._nin = _count(nin, "Neuron()", "nin")
         self._activation = _activation(activation, "Neuron()")
         self._phi = ACTIVATIONS[activation]
@@ -142,8 +149,16 @@ class Layer(Module):
     (2, 8)
     """
 
-    def __init__(self, nin: int, nout: int, activation: str = "relu", bias: bool = True, *,
-                 seed: int | None = None, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        bias: bool = True,
+        *,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
         self._nin = _count(nin, "Layer()", "nin")
         _count(nout, "Layer()", "nout")
         self._activation = _activation(activation, "Layer()")
@@ -188,9 +203,16 @@ class MLP(Module):
     3
     """
 
-    def __init__(self, nin: int, sizes: Sequence[int], activation: str = "relu",
-                 output_activation: str = "linear", bias: bool = True, *,
-                 seed: int | None = None) -> None:
+    def __init__(
+        self,
+        nin: int,
+        sizes: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        bias: bool = True,
+        *,
+        seed: int | None = None,
+    ) -> None:
         self._nin = _count(nin, "MLP()", "nin")
         if isinstance(sizes, (int, str)) or not hasattr(sizes, "__iter__"):
             raise TypeError(f"MLP(): sizes must be a list of layer widths, got {sizes!r}")
@@ -203,9 +225,10 @@ class MLP(Module):
         rng = random.Random(seed)
         widths = [nin, *self._sizes]
         last = len(self._sizes) - 1
-        self.layers: list[Layer] = [Layer(widths[i], widths[i + 1],
-                             output_activation if i == last else activation, bias, rng=rng)
-                       for i in range(len(self._sizes))]
+        self.layers: list[Layer] = [
+            Layer(widths[i], widths[i + 1], output_activation if i == last else activation, bias, rng=rng)
+            for i in range(len(self._sizes))
+        ]
 
     def __call__(self, x: Sequence[Input]) -> Output:
         """The network's output for one input vector: a Value, or a list if several outputs."""
@@ -216,5 +239,7 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         bias = "" if self._bias else ", bias=False"
-        return (f"MLP({self._nin}, {self._sizes}, activation={self._activation!r}, "
-                f"output_activation={self._output_activation!r}{bias})")
+        return (
+            f"MLP({self._nin}, {self._sizes}, activation={self._activation!r}, "
+            f"output_activation={self._output_activation!r}{bias})"
+        )

@@ -40,8 +40,10 @@ def _batch(outputs: Any, targets: Any, who: str) -> tuple[list, list]:
     """Turn one sample or a list of samples into two equally long lists."""
     if _is_score(outputs):
         if not _is_number(targets):
-            raise TypeError(f"{who} got one score, so its target must be one number, "
-                            f"got {type(targets).__name__} {targets!r}")
+            raise TypeError(
+                f"{who} got one score, so its target must be one number, "
+                f"got {type(targets).__name__} {targets!r}"
+            )
         return [outputs], [targets]
     if isinstance(outputs, (str, bytes)) or not hasattr(outputs, "__len__"):
         raise TypeError(f"{who} needs a score (a Value) or a list of scores, got {type(outputs).__name__}")
@@ -53,8 +55,10 @@ def _batch(outputs: Any, targets: Any, who: str) -> tuple[list, list]:
         raise ValueError(f"{who} needs at least one sample, got none")
     for s in outputs:
         if not _is_score(s):
-            raise TypeError(f"{who}: each score must be one Value or number, got {type(s).__name__} "
-                            "(a model with several outputs needs cross_entropy, or one loss per output)")
+            raise TypeError(
+                f"{who}: each score must be one Value or number, got {type(s).__name__} "
+                "(a model with several outputs needs cross_entropy, or one loss per output)"
+            )
     for t in targets:
         if not _is_number(t):
             raise TypeError(f"{who}: targets must be numbers, got {type(t).__name__} {t!r}")
@@ -97,10 +101,12 @@ def hinge(scores: Any, labels: Any) -> Value:
     ss, ys = _batch(scores, labels, "hinge()")
     for y in ys:
         if y not in (-1, 1):
-            raise ValueError(f"hinge() needs labels -1 or +1, got {y!r} "
-                             "(turn classes 0/1 into labels with 2*y - 1)")
-    return _mean([(1.0 - y * s).relu() if isinstance(s, Value) else max(0.0, 1.0 - y * s)
-                  for s, y in zip(ss, ys)])
+            raise ValueError(
+                f"hinge() needs labels -1 or +1, got {y!r} (turn classes 0/1 into labels with 2*y - 1)"
+            )
+    return _mean(
+        [(1.0 - y * s).relu() if isinstance(s, Value) else max(0.0, 1.0 - y * s) for s, y in zip(ss, ys)]
+    )
 
 
 def _softplus(s: Score) -> Score:
@@ -164,8 +170,10 @@ def cross_entropy(logits: Any, targets: Any) -> Value:
         samples, classes = [logits], [targets]
     else:
         if not hasattr(targets, "__len__") or not hasattr(logits, "__len__"):
-            raise TypeError(f"{who} needs a list of logits and a class index, "
-                            "or a list of such lists and a list of indices")
+            raise TypeError(
+                f"{who} needs a list of logits and a class index, "
+                "or a list of such lists and a list of indices"
+            )
         samples, classes = list(logits), list(targets)
         if len(samples) != len(classes):
             raise ValueError(f"{who} got {len(samples)} samples but {len(classes)} targets")

@@ -83,7 +83,7 @@ class Module:
         @functools.wraps(init)
         def __init__(self: Module, *args: Any, **kw: Any) -> None:
             init(self, *args, **kw)
-            if type(self).__init__ is __init__:        # the outermost constructor: done
+            if type(self).__init__ is __init__:  # the outermost constructor: done
                 for name, p in self.named_parameters():
                     p.label = name
 
@@ -152,10 +152,11 @@ class Module:
         if bad:
             name, v = bad[0]
             more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-            raise ValueError(f"save(): parameter {name!r} is {v!r}{more}, not a finite number, "
-                             f"so {str(os.fspath(path))!r} was not written (did training diverge?)")
-        doc = {"format": FORMAT, "version": VERSION, "architecture": repr(self),
-               "parameters": state}
+            raise ValueError(
+                f"save(): parameter {name!r} is {v!r}{more}, not a finite number, "
+                f"so {str(os.fspath(path))!r} was not written (did training diverge?)"
+            )
+        doc = {"format": FORMAT, "version": VERSION, "architecture": repr(self), "parameters": state}
         with atomic_open(path, "w") as f:
             json.dump(doc, f, indent=1, allow_nan=False)
             f.write("\n")
@@ -177,18 +178,19 @@ class Module:
         where = f"model file {_printable(repr(os.fspath(path)))}"
         if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
             raise ValueError(f"load(): max_bytes must be a positive integer, got {max_bytes!r}")
-        raw = read_limited(path, max_bytes, where,
-                           "to load a file you trust, pass max_bytes={size} or more to load()")
+        raw = read_limited(
+            path, max_bytes, where, "to load a file you trust, pass max_bytes={size} or more to load()"
+        )
         try:
-            doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates,
-                             parse_int=_parse_int)
+            doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_int=_parse_int)
         except UnicodeDecodeError as exc:
             raise ValueError(f"{where} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
         except json.JSONDecodeError as exc:
             raise ValueError(f"{where} is not valid JSON: {exc}") from None
         except RecursionError:
-            raise ValueError(f"{where} nests its JSON too deeply to be read "
-                             "(a model file nests 2 levels)") from None
+            raise ValueError(
+                f"{where} nests its JSON too deeply to be read (a model file nests 2 levels)"
+            ) from None
         except _DuplicateKey as exc:
             raise ValueError(f"{where} names {_printable(repr(exc.args[0]))} twice") from None
         try:
@@ -270,8 +272,10 @@ def _check_document(doc: Any, architecture: str, where: str) -> Any:
     if not isinstance(doc, dict):
         raise ValueError(f"{where} must hold a JSON object, not {type(doc).__name__}")
     if doc.get("format") != FORMAT:
-        raise ValueError(f"{where} is not an autograd-lite model (its 'format' is "
-                         f"{_short(doc.get('format'))}, expected {FORMAT!r})")
+        raise ValueError(
+            f"{where} is not an autograd-lite model (its 'format' is "
+            f"{_short(doc.get('format'))}, expected {FORMAT!r})"
+        )
     version = doc.get("version")
     if type(version) is not int or version != VERSION:
         raise ValueError(f"{where} has version {_short(version)}; this autograd-lite reads version {VERSION}")
@@ -294,8 +298,9 @@ def _check_state(named: list[tuple[str, Value]], state: Any, where: str) -> list
     missing = [n for n in names if n not in state]
     if missing:
         unexpected = [k for k in state if k not in set(names)]
-        raise ValueError(f"{where}: parameter names do not match: missing {_few(missing)}, "
-                         f"unexpected {_few(unexpected)}")
+        raise ValueError(
+            f"{where}: parameter names do not match: missing {_few(missing)}, unexpected {_few(unexpected)}"
+        )
     values = []
     for n in names:
         v = state[n]
@@ -316,7 +321,7 @@ def _check_state(named: list[tuple[str, Value]], state: Any, where: str) -> list
 def _short(v: Any, limit: int = 40) -> str:
     """repr(v), cut short for an error message (never deeper than a few levels)."""
     r = _REPR.repr(v)
-    return r if len(r) <= limit else r[:limit - 3] + "..."
+    return r if len(r) <= limit else r[: limit - 3] + "..."
 
 
 _REPR = reprlib.Repr()

@@ -17,10 +17,22 @@ from numbers import Real
 from autograd_lite import Value
 
 
-def _number(x: object, who: str, what: str, low: float, high: float = math.inf,
-            low_open: bool = False, high_open: bool = False) -> float:
-    if isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(v := float(x)) \
-            and (v > low if low_open else v >= low) and (v < high if high_open else v <= high):
+def _number(
+    x: object,
+    who: str,
+    what: str,
+    low: float,
+    high: float = math.inf,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    if (
+        isinstance(x, Real)
+        and not isinstance(x, bool)
+        and math.isfinite(v := float(x))
+        and (v > low if low_open else v >= low)
+        and (v < high if high_open else v <= high)
+    ):
         return v
     lo = "(" if low_open else "["
     hi = ")" if high_open or high == math.inf else "]"
@@ -57,7 +69,8 @@ class Optimizer:
             if not math.isfinite(v):
                 raise OverflowError(
                     f"{type(self).__name__}.step(): parameter {p.label or '?'} would become {v} "
-                    f"(data {p.data}, grad {float(p.grad)}); lower the learning rate")
+                    f"(data {p.data}, grad {float(p.grad)}); lower the learning rate"
+                )
         self._commit()
         for p, v in zip(self.params, new):
             p.data = v
@@ -83,8 +96,9 @@ class SGD(Optimizer):
     0.95
     """
 
-    def __init__(self, params: Iterable[Value], lr: float = 0.1, momentum: float = 0.0,
-                 weight_decay: float = 0.0) -> None:
+    def __init__(
+        self, params: Iterable[Value], lr: float = 0.1, momentum: float = 0.0, weight_decay: float = 0.0
+    ) -> None:
         super().__init__(params, lr)
         self.momentum: float = _number(momentum, "SGD()", "momentum", 0.0, 1.0, high_open=True)
         self.weight_decay: float = _number(weight_decay, "SGD()", "weight_decay", 0.0)
@@ -120,14 +134,20 @@ class Adam(Optimizer):
     0.99
     """
 
-    def __init__(self, params: Iterable[Value], lr: float = 0.01,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0) -> None:
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 0.01,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"Adam(): betas must be a pair of numbers, got {betas!r}")
-        self.betas: tuple[float, ...] = tuple(_number(b, "Adam()", "each beta", 0.0, 1.0, high_open=True)
-                                              for b in betas)
+        self.betas: tuple[float, ...] = tuple(
+            _number(b, "Adam()", "each beta", 0.0, 1.0, high_open=True) for b in betas
+        )
         self.eps: float = _number(eps, "Adam()", "eps", 0.0, low_open=True)
         self.weight_decay: float = _number(weight_decay, "Adam()", "weight_decay", 0.0)
         n = len(self.params)
@@ -141,7 +161,7 @@ class Adam(Optimizer):
         gs = [g + wd * p for p, g in zip(data, grads)] if wd else grads
         m = [b1 * mi + (1.0 - b1) * g for mi, g in zip(self._m, gs)]
         v = [b2 * vi + (1.0 - b2) * g * g for vi, g in zip(self._v, gs)]
-        c1, c2 = 1.0 - b1 ** t, 1.0 - b2 ** t
+        c1, c2 = 1.0 - b1**t, 1.0 - b2**t
         self._pending = (m, v, t)
         return [p - lr * (mi / c1) / (math.sqrt(vi / c2) + eps) for p, mi, vi in zip(data, m, v)]
 

@@ -95,15 +95,26 @@ def _batches(n: int, batch_size: int | None, rng: random.Random) -> Iterator[lis
     while True:
         rng.shuffle(order)
         for i in range(0, n, batch_size):
-            yield order[i:i + batch_size]
+            yield order[i : i + batch_size]
 
 
-def fit(model: Module, X: Sequence[Any], y: Sequence[Any], *, loss: Loss = hinge,
-        optimizer: Optimizer | None = None, steps: int = 100,
-        batch_size: int | None = None, alpha: float = 0.0,
-        schedule: LinearDecay | None = None, metric: Metric | None = accuracy,
-        seed: int | None = 0, progress: bool = True, desc: str = "train",
-        compile: bool = False) -> History:
+def fit(
+    model: Module,
+    X: Sequence[Any],
+    y: Sequence[Any],
+    *,
+    loss: Loss = hinge,
+    optimizer: Optimizer | None = None,
+    steps: int = 100,
+    batch_size: int | None = None,
+    alpha: float = 0.0,
+    schedule: LinearDecay | None = None,
+    metric: Metric | None = accuracy,
+    seed: int | None = 0,
+    progress: bool = True,
+    desc: str = "train",
+    compile: bool = False,
+) -> History:
     """Train ``model`` on samples ``X`` with targets ``y`` for ``steps`` optimizer steps.
 
     ``loss(outputs, targets)`` is one of :mod:`nn.losses` (hinge by default,
@@ -151,6 +162,7 @@ def fit(model: Module, X: Sequence[Any], y: Sequence[Any], *, loss: Loss = hinge
         if alpha:
             total = total + l2_penalty(params, alpha)
         return total, outputs
+
     run = _compile(batch_loss) if compile and (batch_size is None or batch_size >= len(X)) else batch_loss
     history = History()
     bar = tqdm(range(steps), desc=desc, unit="step", disable=not progress, leave=True)

@@ -26,10 +26,15 @@ HERE = Path(__file__).resolve().parent
 def refresh(path: Path) -> None:
     """Execute ``path`` in a fresh kernel and write it back with its outputs."""
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        store_widget_state=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     for cell in nb.cells:
-        cell.metadata.pop("execution", None)      # timings: the file changes only when outputs do
+        cell.metadata.pop("execution", None)  # timings: the file changes only when outputs do
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
     nb.metadata.pop("widgets", None)

@@ -13,16 +13,17 @@ import os
 
 from hypothesis import settings
 
-settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60, database=None,
-                          print_blob=True)
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, max_examples=60, database=None, print_blob=True
+)
 settings.register_profile("thorough", deadline=None, max_examples=10_000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-import pytest  # noqa: E402
+import pytest
 
-from autograd_lite import ops  # noqa: E402
-from autograd_lite.ops.registry import compile_rule  # noqa: E402
+from autograd_lite import ops
+from autograd_lite.ops.registry import compile_rule
 
 
 def _wrap(rule, change):
@@ -34,6 +35,7 @@ def _wrap(rule, change):
 
     def wrong(*args):
         return _wrap(rule(*args), change)
+
     return wrong
 
 
@@ -46,6 +48,7 @@ def mutate(monkeypatch):
     the real rule gives (for the fused sum and dot, whose rules are factories).
     ``values=False`` keeps the Value form of the rule as it was.
     """
+
     def apply(name, *sources, change=None, values=True):
         rec = ops.record(name)
         if sources:
@@ -59,4 +62,5 @@ def mutate(monkeypatch):
             if rec.vrule is not None and values:
                 monkeypatch.setattr(rec, "vrule", _wrap(rec.vrule, change))
         return rec
+
     return apply

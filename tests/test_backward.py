@@ -117,8 +117,8 @@ def test_graph_has_no_reference_cycles():
     try:
         x = Value(0.3)
         w = Value(-1.2)
-        y = al.dot([w, x], [x, 2.0], bias=x).tanh() * 2 + x ** 3 / (1 + x.exp())
-        y = al.sum([y, (x - w).relu(), abs(w).sqrt().log(), 2 ** x, x ** w, 1 - x])
+        y = al.dot([w, x], [x, 2.0], bias=x).tanh() * 2 + x**3 / (1 + x.exp())
+        y = al.sum([y, (x - w).relu(), abs(w).sqrt().log(), 2**x, x**w, 1 - x])
         y.backward()
         refs = [weakref.ref(n) for n in al.topological_order(y)]
         del x, w, y
@@ -144,7 +144,7 @@ def test_detach_copies_data_without_history():
 
 def test_a_zero_gradient_passes_nothing_back_even_through_an_infinite_derivative():
     x = Value(0.0)
-    y = x.sqrt() * 0.0 + x   # d sqrt/dx is inf at 0, but sqrt(x) does not affect y
+    y = x.sqrt() * 0.0 + x  # d sqrt/dx is inf at 0, but sqrt(x) does not affect y
     y.backward()
     assert x.grad == 1.0
     trace = al.trace_backward(y)

@@ -14,12 +14,24 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import (floats, hips_peer, micrograd_peer, objects, ours, ours_binary,  # noqa: E402
-                        ours_compiled, run, torch_peer)
-from benchmarks.data import flat, mlp_weights, moons  # noqa: E402
+from benchmarks import (
+    floats,
+    hips_peer,
+    micrograd_peer,
+    objects,
+    ours,
+    ours_binary,
+    ours_compiled,
+    run,
+    torch_peer,
+)
+from benchmarks.data import flat, mlp_weights, moons
 
-STEPPERS = [m for m in (ours, ours_binary, ours_compiled, hips_peer, micrograd_peer, torch_peer)
-            if m.available() is None]
+STEPPERS = [
+    m
+    for m in (ours, ours_binary, ours_compiled, hips_peer, micrograd_peer, torch_peer)
+    if m.available() is None
+]
 
 
 def _close(a: list, b: list, tol: float = 1e-9) -> bool:
@@ -54,12 +66,15 @@ def test_the_floor_trains_the_network():
     assert losses[-1] < losses[0]
 
 
-@pytest.mark.parametrize("peer", [m for m in (micrograd_peer, torch_peer, floats) if m.available() is None],
-                         ids=lambda m: m.NAME)
+@pytest.mark.parametrize(
+    "peer", [m for m in (micrograd_peer, torch_peer, floats) if m.available() is None], ids=lambda m: m.NAME
+)
 def test_contenders_agree_on_chain_and_wide(peer):
-    assert ours.chain(500) == pytest.approx(peer.chain(500) if peer is not micrograd_peer else floats.chain(500))
+    assert ours.chain(500) == pytest.approx(
+        peer.chain(500) if peer is not micrograd_peer else floats.chain(500)
+    )
     assert ours.wide(300) == pytest.approx(floats.wide(300))
-    assert ours.chain(500) == pytest.approx(0.999 ** 250)
+    assert ours.chain(500) == pytest.approx(0.999**250)
 
 
 def test_the_bare_objects_floor_computes_the_same_chain_derivative():
@@ -68,22 +83,31 @@ def test_the_bare_objects_floor_computes_the_same_chain_derivative():
 
 
 def test_the_check_catches_a_contender_that_computes_something_else():
-    results = {"mlp_step": {floats.NAME: {"answer": 1.0, "grads": [0.5, -0.25]},
-                            ours.NAME: {"answer": 1.0, "grads": [0.5, -0.25 + 1e-12]},
-                            micrograd_peer.NAME: {"answer": 1.0, "grads": [0.5, -0.2]}}}
+    results = {
+        "mlp_step": {
+            floats.NAME: {"answer": 1.0, "grads": [0.5, -0.25]},
+            ours.NAME: {"answer": 1.0, "grads": [0.5, -0.25 + 1e-12]},
+            micrograd_peer.NAME: {"answer": 1.0, "grads": [0.5, -0.2]},
+        }
+    }
     ok, worst, bad = run.check(results)
     assert not ok and bad == [micrograd_peer.NAME] and worst == pytest.approx(0.05)
 
 
 def test_ratios_are_medians_of_paired_samples():
     results = {"mlp_step": {"a": {"times": [2.0, 4.0, 30.0]}, "b": {"times": [1.0, 4.0, 10.0]}}}
-    assert run.paired(results, "mlp_step", "a", "b") == 2.0   # ratios 2, 1, 3
+    assert run.paired(results, "mlp_step", "a", "b") == 2.0  # ratios 2, 1, 3
 
 
 def test_quick_run_prints_the_table_and_writes_json(tmp_path):
     out = tmp_path / "bench.json"
-    proc = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--json", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "mlp_step" in proc.stdout and "autograd-lite" in proc.stdout and "plain floats" in proc.stdout
     assert "losses and gradients agree" in proc.stdout

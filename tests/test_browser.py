@@ -19,20 +19,29 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 DRIVER = shutil.which("chromedriver")
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
-pytestmark = pytest.mark.skipif(CHROMIUM is None or DRIVER is None,
-                                reason="no Chromium and chromedriver on PATH "
-                                       "(Debian: apt-get install chromium chromium-driver)")
+webdriver = pytest.importorskip(
+    "selenium.webdriver", reason="selenium is not installed (pip install selenium)"
+)
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or DRIVER is None,
+    reason="no Chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)",
+)
 
 
 @pytest.fixture(scope="module")
 def browser():
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
+
     options = Options()
     options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1000,900"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1000,900",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
     driver.set_page_load_timeout(60)
@@ -52,7 +61,8 @@ for (const g of svg.querySelectorAll('g.node')) {
   const r = shape.getBoundingClientRect();
   const f = frame.getBoundingClientRect();
   nodes[g.querySelector('title').textContent] =
-    [r.left - f.left + frame.scrollLeft, r.top - f.top + frame.scrollTop, r.width, r.height].map(v => Math.round(v * 10) / 10);
+    [r.left - f.left + frame.scrollLeft, r.top - f.top + frame.scrollTop, r.width, r.height]
+      .map(v => Math.round(v * 10) / 10);
 }
 const texts = Array.from(svg.querySelectorAll('text')).map(t => t.textContent).join('|');
 const hot = svg.querySelector('g.hot');
@@ -82,18 +92,19 @@ def _check_stepping(driver, root):
     """Next, the slider and the arrow keys move one step; the picture changes, the nodes stay put."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+
     start = _state(driver, root)
-    assert start["controls"] == "flex"                      # the script ran
+    assert start["controls"] == "flex"  # the script ran
     assert start["step"] == "-1" and start["caption"].startswith("Before step 0")
-    assert start["svgWidth"] <= start["frameWidth"] + 1     # the picture fits its box...
-    assert start["pageWidth"] <= start["windowWidth"]       # ...and the page the window
+    assert start["svgWidth"] <= start["frameWidth"] + 1  # the picture fits its box...
+    assert start["pageWidth"] <= start["windowWidth"]  # ...and the page the window
     assert start["underline"] == "none"
 
     root.find_element(By.CSS_SELECTOR, ".agl-next").click()
     after_next = _state(driver, root)
     assert after_next["step"] == "0" and after_next["caption"].startswith("Step 0 (of 0-")
     assert after_next["texts"] != start["texts"] and after_next["row"].strip()
-    assert after_next["nodes"] == start["nodes"]            # nothing moved
+    assert after_next["nodes"] == start["nodes"]  # nothing moved
     assert after_next["hotVisible"] is True
 
     slider = root.find_element(By.CSS_SELECTOR, "input[type=range]")
@@ -114,6 +125,7 @@ def test_exported_steps_page_steps_in_a_browser(browser, tmp_path):
     from selenium.webdriver.common.keys import Keys
 
     from autograd_lite import Value, trace_backward
+
     x1, x2 = 0.1, 0.3
     w1, w2, W = Value(0.4, label="w1"), Value(-0.2, label="w2"), Value(0.1, label="W")
     y = (W * (w1 * x1 + w2 * x2).sigmoid()).sigmoid()
@@ -122,7 +134,7 @@ def test_exported_steps_page_steps_in_a_browser(browser, tmp_path):
     browser.get(page.as_uri())
     root = browser.find_element(By.CSS_SELECTOR, ".agl-stepper")
     start = _check_stepping(browser, root)
-    assert start["fontPx"] >= 8.5                           # text stays readable at this width
+    assert start["fontPx"] >= 8.5  # text stays readable at this width
     # the arrow keys work anywhere on the exported page
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
     assert _state(browser, root)["step"] == "2"
@@ -145,10 +157,15 @@ def _docs_page(tmp_path) -> Path:
     shutil.copy(notebook, src / "index.ipynb")
     (src / "conf.py").write_text(
         'extensions = ["myst_nb"]\nhtml_theme = "furo"\nnb_execution_mode = "off"\n'
-        'myst_enable_extensions = ["dollarmath", "amsmath"]\n')
+        'myst_enable_extensions = ["dollarmath", "amsmath"]\n'
+    )
     out = tmp_path / "html"
-    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(src), str(out)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(src), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if done.returncode != 0:
         pytest.fail(f"building the page failed:\n{done.stderr}")
     return out / "index.html"
@@ -156,14 +173,18 @@ def _docs_page(tmp_path) -> Path:
 
 def test_the_documentation_page_of_notebook_01_steps_in_a_browser(browser, tmp_path):
     from selenium.webdriver.common.by import By
+
     browser.set_window_size(1000, 900)
     browser.get(_docs_page(tmp_path).as_uri())
     steppers = browser.find_elements(By.CSS_SELECTOR, ".agl-stepper")
     assert steppers, "the page has no stepper"
     root = steppers[0]
     # the theme scrolls smoothly; the test wants the stepper in view at once
-    browser.execute_script("document.documentElement.style.scrollBehavior = 'auto';"
-                           "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", root)
+    browser.execute_script(
+        "document.documentElement.style.scrollBehavior = 'auto';"
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})",
+        root,
+    )
     # the stepper was saved at step 1; go back to the start first
     for _ in range(5):
         if _state(browser, root)["step"] == "-1":
@@ -183,13 +204,14 @@ def test_without_scripts_the_page_still_shows_the_frame_as_an_image(browser, tmp
     from selenium.webdriver.common.by import By
 
     from autograd_lite import Value, trace_backward
+
     x = Value(2.0, label="x")
     page = trace_backward(x * x + x).save(tmp_path / "steps.html", step=1)
     browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
     try:
         browser.get(page.as_uri())
         root = browser.find_element(By.CSS_SELECTOR, ".agl-stepper")
-        assert root.find_elements(By.CSS_SELECTOR, ".agl-controls") == []   # no script, no controls
+        assert root.find_elements(By.CSS_SELECTOR, ".agl-controls") == []  # no script, no controls
         img = root.find_element(By.CSS_SELECTOR, ".agl-frame img")
         assert img.size["width"] > 100 and img.get_attribute("alt") == "the graph at step 1"
         assert root.find_element(By.CSS_SELECTOR, ".agl-caption").text.startswith("Step 1 (of 0-3)")

@@ -16,7 +16,7 @@ from autograd_lite.check import GradcheckWarning, assert_gradients_match, step_s
 
 
 def test_numerical_grad_of_a_function_of_several_variables():
-    d = numerical_grad(lambda x, y: x ** 3 * y + y.sin(), [2.0, 0.5])
+    d = numerical_grad(lambda x, y: x**3 * y + y.sin(), [2.0, 0.5])
     assert d[0] == pytest.approx(3 * 4.0 * 0.5, rel=1e-8)
     assert d[1] == pytest.approx(8.0 + math.cos(0.5), rel=1e-8)
 
@@ -27,6 +27,7 @@ def test_the_automatic_step_is_cbrt_eps_times_max_1_abs_x():
     def f(x):
         calls.append(x.data)
         return x * x
+
     numerical_grad(f, [1000.0])
     h = sys.float_info.epsilon ** (1 / 3) * 1000.0
     assert sorted(calls) == pytest.approx([1000.0 - h, 1000.0 + h], rel=1e-15)
@@ -45,10 +46,10 @@ def test_richardson_is_more_accurate_and_its_error_estimate_covers_its_error():
     exact = math.exp(1.0)
     central = numerical_grad(lambda x: x.exp(), [1.0], eps=1e-2)[0]
     est = numerical_grad(lambda x: x.exp(), [1.0], eps=1e-2, richardson=True)[0]
-    assert abs(central - exact) > 1e-6           # O(h^2) = e * h^2 / 6
-    assert abs(est.value - exact) < 1e-9          # O(h^4)
+    assert abs(central - exact) > 1e-6  # O(h^2) = e * h^2 / 6
+    assert abs(est.value - exact) < 1e-9  # O(h^4)
     assert abs(est.value - exact) <= est.error < 1e-4
-    value, error = est                           # an (estimate, error) pair
+    value, error = est  # an (estimate, error) pair
     assert value == est.value and error == est.error
 
 
@@ -71,31 +72,32 @@ def test_numerical_grad_rejects_a_bad_step():
 
 # ----------------------------------------------------------------- gradcheck
 
+
 def _neuron(w0, w1, b, x):
     return al.dot([w0, w1], [x, 2.0 * x], bias=b).tanh()
 
 
 HAND_PICKED = {
-    "x ** y": (lambda x, y: x ** y, [1.7, 0.6]),
+    "x ** y": (lambda x, y: x**y, [1.7, 0.6]),
     "log(sigmoid(x))": (lambda x: x.sigmoid().log(), [-0.8]),
     "nested tanh": (lambda x, y: (x * (y * x.tanh()).tanh()).tanh(), [0.7, -1.3]),
     "x*y + y*z": (lambda x, y, z: x * y + y * z, [1.5, -2.0, 0.25]),
     "(x + y) / (x - y)": (lambda x, y: (x + y) / (x - y), [2.0, 0.5]),
     "exp(x) sin(y)": (lambda x, y: x.exp() * y.sin(), [0.3, 2.2]),
     "sqrt(x^2 + y^2)": (lambda x, y: (x * x + y * y).sqrt(), [3.0, -4.0]),
-    "x^3 - 2xy": (lambda x, y: x ** 3 - 2 * x * y, [-1.2, 0.9]),
+    "x^3 - 2xy": (lambda x, y: x**3 - 2 * x * y, [-1.2, 0.9]),
     "relu and abs away from 0": (lambda x, y: x.relu() * y + abs(y - x), [0.8, -0.4]),
     "a tanh neuron (dot)": (_neuron, [0.5, -0.3, 0.1, 1.2]),
     "sum(...) ** 2": (lambda x, y, z: al.sum([x, y, z, 1.0]) ** 2, [0.2, -0.7, 1.1]),
-    "2 ** x * y": (lambda x, y: 2 ** x * y, [1.3, -0.6]),
+    "2 ** x * y": (lambda x, y: 2**x * y, [1.3, -0.6]),
     "softplus": (lambda x: (1 + x.exp()).log(), [0.4]),
-    "x / y^2 - z": (lambda x, y, z: x / y ** 2 - z, [1.0, -1.5, 3.0]),
+    "x / y^2 - z": (lambda x, y, z: x / y**2 - z, [1.0, -1.5, 3.0]),
     "(xyz) ** 0.5": (lambda x, y, z: (x * y * z) ** 0.5, [1.0, 2.0, 0.5]),
     "gaussian bump": (lambda x, y: (-(x * x)).exp() * y.cos(), [0.6, 1.1]),
     "squared error": (lambda w, b, x, t: (w * x + b - t) ** 2, [0.4, -0.2, 1.5, 1.0]),
     "log-sum-exp": (lambda x, y, z: (x.exp() + y.exp() + z.exp()).log(), [0.1, -1.0, 2.0]),
     "-log(sigmoid(x - y))": (lambda x, y: -((x - y).sigmoid().log()), [0.3, 1.2]),
-    "(x ** y) ** z": (lambda x, y, z: (x ** y) ** z, [1.4, 0.8, -1.3]),
+    "(x ** y) ** z": (lambda x, y, z: (x**y) ** z, [1.4, 0.8, -1.3]),
     "1 / (1 + x^2) - sin(x) cos(y)": (lambda x, y: 1 / (1 + x * x) - x.sin() * y.cos(), [0.9, -2.0]),
 }
 
@@ -146,7 +148,7 @@ def test_the_text_table_is_aligned():
         for line in lines[1:]:
             assert line[end - 1] != " " and (end == len(line) or line[end] == " ")
     status = header.index("status")
-    assert all(line[status:status + 2] == "ok" for line in lines[1:])
+    assert all(line[status : status + 2] == "ok" for line in lines[1:])
 
 
 @pytest.mark.filterwarnings("ignore::autograd_lite.check.GradcheckWarning")
@@ -173,7 +175,7 @@ def test_order_two_catches_a_rule_that_is_right_only_on_floats(mutate, monkeypat
     # the first derivative is right, but it is built from floats, so it is not
     # differentiable again: its derivative (the second derivative) comes out as 0
     rec = mutate("tanh", "1.0 - out * out")
-    monkeypatch.setattr(rec, "vrule", lambda out, a, c: 1.0 - out.data ** 2)
+    monkeypatch.setattr(rec, "vrule", lambda out, a, c: 1.0 - out.data**2)
     f = lambda x, y: (x * y).tanh()  # noqa: E731
     assert gradcheck(f, [0.5, 0.8]).passed
     with pytest.raises(GradcheckError, match="d2f/dx0dx0"):
@@ -182,12 +184,16 @@ def test_order_two_catches_a_rule_that_is_right_only_on_floats(mutate, monkeypat
 
 # ------------------------------------------------------------------- kinks
 
-@pytest.mark.parametrize("f, x, op", [
-    (lambda x: x.relu(), 0.0, "relu"),
-    (lambda x: abs(x), 1e-9, "abs"),
-    (lambda x: (x - 1.0).relu() * 3.0, 1.0 + 2e-6, "relu"),
-    (lambda x: x ** 0.5, 0.0, "**0.5"),
-])
+
+@pytest.mark.parametrize(
+    "f, x, op",
+    [
+        (lambda x: x.relu(), 0.0, "relu"),
+        (lambda x: abs(x), 1e-9, "abs"),
+        (lambda x: (x - 1.0).relu() * 3.0, 1.0 + 2e-6, "relu"),
+        (lambda x: x**0.5, 0.0, "**0.5"),
+    ],
+)
 def test_a_point_near_a_kink_is_reported_neither_passed_nor_failed(f, x, op):
     report = gradcheck(f, [x])  # does not raise
     assert not report.failed and not report.passed
@@ -228,6 +234,7 @@ def test_a_kink_is_also_reported_for_second_derivatives():
 
 # ----------------------------------------------------------------- vacuity
 
+
 def test_a_derivative_below_atol_passes_with_a_vacuity_warning():
     with pytest.warns(GradcheckWarning, match="vacuous"):
         report = gradcheck(lambda x, y: x * 1e-9 + y, [1.0, 2.0])
@@ -250,6 +257,7 @@ def test_a_function_independent_of_an_input_is_vacuous_for_it():
 
 
 # ----------------------------------------------------------------- hygiene
+
 
 def test_hygiene_fails_when_zero_grad_forgets_the_leaves(monkeypatch):
     real = G.zero_grad
@@ -275,6 +283,7 @@ def test_hygiene_fails_when_contributions_overwrite_instead_of_accumulating(monk
         for node in reversed(order):
             for p, d in zip(node.parents, node.local_grads()):
                 p.grad = d * node.grad  # the bug: = instead of +=
+
     monkeypatch.setattr(G, "_sweep", overwriting_sweep)
     with pytest.raises(GradcheckError) as info:
         gradcheck(lambda x, y: x * y, [3.0, 2.0])  # no node reused: only hygiene can see it
@@ -283,6 +292,7 @@ def test_hygiene_fails_when_contributions_overwrite_instead_of_accumulating(monk
 
 
 # ------------------------------------------------------------------ misuse
+
 
 def test_gradcheck_misuse_raises_clear_errors():
     with pytest.raises(TypeError, match="must return a Value"):

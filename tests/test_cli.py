@@ -21,8 +21,14 @@ def run(*args, cwd, path=None, command="graph"):
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     if path is not None:
         env["PATH"] = path
-    return subprocess.run([sys.executable, "-m", "autograd_lite", command, *args], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "autograd_lite", command, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def svg_texts(path):
@@ -48,7 +54,7 @@ def test_graph_prints_value_and_gradients_and_writes_the_svg(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     x, y = Value(0.5), Value(2.0)
-    f = (x ** 2).sin().exp() * y
+    f = (x**2).sin().exp() * y
     dx, dy = gradients(f, [x, y])
     lines = r.stdout.splitlines()
     assert lines[0] == f"f = {f.data:.10g}"
@@ -56,8 +62,20 @@ def test_graph_prints_value_and_gradients_and_writes_the_svg(tmp_path):
     assert lines[2] == f"df/dy = {dy:.10g}"
     assert lines[3] == "wrote out.svg"
     texts = svg_texts(tmp_path / "out.svg")
-    for text in ("x", "y", "data 0.5", "data 2", f"grad {dx:.4g}", f"grad {dy:.4g}", "**2.0", "sin",
-                 "exp", "*", f"data {f.data:.4g}", "grad 1"):
+    for text in (
+        "x",
+        "y",
+        "data 0.5",
+        "data 2",
+        f"grad {dx:.4g}",
+        f"grad {dy:.4g}",
+        "**2.0",
+        "sin",
+        "exp",
+        "*",
+        f"data {f.data:.4g}",
+        "grad 1",
+    ):
         assert text in texts
 
 
@@ -71,7 +89,7 @@ def test_default_output_is_graph_svg_in_the_current_directory(tmp_path):
 def test_rankdir_no_grad_and_dot_output(tmp_path):
     r = run("x*x + 1", "--at", "x=3", "-o", "g.dot", "--rankdir", "TB", "--no-grad", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "df/dx = 6" in r.stdout                     # still printed
+    assert "df/dx = 6" in r.stdout  # still printed
     source = (tmp_path / "g.dot").read_text()
     assert "rankdir=TB" in source and "data 3" in source
     assert "| grad" not in source and "grad=" not in source
@@ -126,13 +144,20 @@ BAD = [
     (["x", "--at", "x=1", "-o", "no-such-dir/g.svg"], "No such file or directory"),
     (["x", "--at", "x=1", "-o", "a-directory.svg"], "a-directory.svg"),
     (["x", "--at", "x=1", "--rankdir", "XY"], "invalid choice"),
-    (["+".join(["x"] * 300), "--at", "x=1", "--max-nodes", "100"], "the graph has 300 nodes, more than --max-nodes 100; pass --max-nodes 300"),
-    (["+".join(["x*y"] * 187), "--at", "x=1", "y=2"], "375 nodes and 746 edges, more than twice --max-nodes 500 together"),
+    (
+        ["+".join(["x"] * 300), "--at", "x=1", "--max-nodes", "100"],
+        "the graph has 300 nodes, more than --max-nodes 100; pass --max-nodes 300",
+    ),
+    (
+        ["+".join(["x*y"] * 187), "--at", "x=1", "y=2"],
+        "375 nodes and 746 edges, more than twice --max-nodes 500 together",
+    ),
 ]
 
 
-@pytest.mark.parametrize("args, message", BAD, ids=[repr(a[0][:30]) + " " + " ".join(a[1:])[:40]
-                                                     for a, _ in BAD])
+@pytest.mark.parametrize(
+    "args, message", BAD, ids=[repr(a[0][:30]) + " " + " ".join(a[1:])[:40] for a, _ in BAD]
+)
 def test_bad_input_is_one_line_on_stderr_and_exit_status_2(tmp_path, args, message):
     (tmp_path / "a-directory.svg").mkdir()
     r = run(*args, cwd=tmp_path)
@@ -142,7 +167,7 @@ def test_bad_input_is_one_line_on_stderr_and_exit_status_2(tmp_path, args, messa
     assert r.stderr.startswith("autograd-lite")
     assert message in r.stderr
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == ["a-directory.svg"]             # nothing written, no temporary left
+    assert written == ["a-directory.svg"]  # nothing written, no temporary left
     assert list((tmp_path / "a-directory.svg").iterdir()) == []
 
 
@@ -165,7 +190,7 @@ def test_the_readme_picture_is_what_the_readme_command_makes(tmp_path):
     [line] = [ln for ln in readme.splitlines() if ln.startswith("autograd-lite graph ")]
     args = shlex.split(line)[2:]
     picture = ROOT / args[args.index("-o") + 1]
-    assert f"]({args[args.index('-o') + 1]})" in readme       # the README shows that picture
+    assert f"]({args[args.index('-o') + 1]})" in readme  # the README shows that picture
     args[args.index("-o") + 1] = str(tmp_path / picture.name)
     r = run(*args, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
@@ -175,6 +200,7 @@ def test_the_readme_picture_is_what_the_readme_command_makes(tmp_path):
 # --------------------------------------------------------------------- check
 def test_check_passes_and_prints_the_report(capsys):
     from autograd_lite import cli
+
     assert cli.main(["check", "x**y + log(sigmoid(x))", "--at", "x=1.5", "y=0.5", "--order", "2"]) == 0
     out = capsys.readouterr().out
     assert "6 ok" in out and "d2f/dxdy" in out and "df/dy" in out
@@ -182,6 +208,7 @@ def test_check_passes_and_prints_the_report(capsys):
 
 def test_check_exits_1_when_a_rule_is_wrong(capsys, mutate):
     from autograd_lite import cli
+
     mutate("tanh", "1.0 + out * out")
     assert cli.main(["check", "tanh(x) * y", "--at", "x=0.3", "y=2"]) == 1
     out = capsys.readouterr().out
@@ -190,17 +217,21 @@ def test_check_exits_1_when_a_rule_is_wrong(capsys, mutate):
 
 def test_check_reports_a_kink(capsys):
     from autograd_lite import cli
+
     assert cli.main(["check", "relu(x)", "--at", "x=0"]) == 0
     assert "near a non-differentiable point" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv", [
-    ["log(x)", "--at", "x=-1"],
-    ["3"],
-    ["x*y", "--at", "x=1"],
-    ["x", "--at", "x=1", "--order", "3"],
-    ["__import__('os')"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["log(x)", "--at", "x=-1"],
+        ["3"],
+        ["x*y", "--at", "x=1"],
+        ["x", "--at", "x=1", "--order", "3"],
+        ["__import__('os')"],
+    ],
+)
 def test_check_bad_input_is_one_line_and_exit_2(argv, tmp_path):
     r = run(*argv, cwd=tmp_path, command="check")
     assert r.returncode == 2

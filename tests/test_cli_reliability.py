@@ -14,10 +14,17 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(*args, cwd, extra_path=(), timeout=120):
     """``python -m autograd_lite ARGS`` in ``cwd`` with this tree (and ``extra_path``) importable."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [*map(str, extra_path), str(ROOT),
-                                                      env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-m", "autograd_lite", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [*map(str, extra_path), str(ROOT), env.get("PYTHONPATH")])
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "autograd_lite", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def assert_one_line_error(r, *fragments):
@@ -31,29 +38,42 @@ def assert_one_line_error(r, *fragments):
 
 # ------------------------------------------------------- every check before any output
 
-@pytest.mark.parametrize("args, message", [
-    (["x*y", "--at", "x=1", "y=2", "-o", "no-such-dir/g.svg"], "no-such-dir/g.svg"),
-    (["x*y", "--at", "x=1", "y=2", "-o", "a-file/g.svg"], "Not a directory"),
-    (["x*y", "--at", "x=1", "y=2", "-o", "a-directory.dot"], "Is a directory"),
-    (["+".join(["x"] * 30), "--at", "x=1", "--max-nodes", "10", "-o", "g.dot"], "--max-nodes 30"),
-], ids=["missing folder", "file as folder", "directory as output", "node limit"])
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["x*y", "--at", "x=1", "y=2", "-o", "no-such-dir/g.svg"], "no-such-dir/g.svg"),
+        (["x*y", "--at", "x=1", "y=2", "-o", "a-file/g.svg"], "Not a directory"),
+        (["x*y", "--at", "x=1", "y=2", "-o", "a-directory.dot"], "Is a directory"),
+        (["+".join(["x"] * 30), "--at", "x=1", "--max-nodes", "10", "-o", "g.dot"], "--max-nodes 30"),
+    ],
+    ids=["missing folder", "file as folder", "directory as output", "node limit"],
+)
 def test_graph_prints_nothing_when_a_check_fails(tmp_path, args, message):
     (tmp_path / "a-directory.dot").mkdir()
     (tmp_path / "a-file").write_text("")
     r = run("graph", *args, cwd=tmp_path)
     assert_one_line_error(r, message)
-    assert r.stdout == ""                        # the value used to be printed first
+    assert r.stdout == ""  # the value used to be printed first
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory.dot", "a-file"]
 
 
 def test_graph_without_graphviz_prints_nothing(tmp_path):
     empty = tmp_path / "bin"
     empty.mkdir()
-    env = dict(os.environ, PATH=str(empty),
-               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    r = subprocess.run([sys.executable, "-m", "autograd_lite", "graph", "x*x", "--at", "x=2",
-                        "-o", "g.svg"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                       timeout=120)
+    env = dict(
+        os.environ,
+        PATH=str(empty),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "autograd_lite", "graph", "x*x", "--at", "x=2", "-o", "g.svg"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert_one_line_error(r, "apt-get install graphviz")
     assert r.stdout == ""
 
@@ -83,6 +103,7 @@ def test_the_output_goes_through_a_symlink(tmp_path):
 
 # ------------------------------------------------------------ --at names as identifiers
 
+
 @pytest.mark.parametrize("command", ["graph", "check"])
 def test_at_names_are_normalized_like_identifiers(tmp_path, command):
     extra = ["-o", "g.dot"] if command == "graph" else []
@@ -104,19 +125,26 @@ def test_a_name_given_twice_after_normalization_is_refused(tmp_path):
 
 # ----------------------------------------------------------------- the cost of check
 
+
 def _many(n):
     expr = "+".join(f"x{i}*x{(i + 1) % n}" for i in range(n))
     return expr, [f"x{i}={(i % 7 + 1) / 8}" for i in range(n)]
 
 
-@pytest.mark.parametrize("order, shape", [("1", "(variables x nodes)"),
-                                          ("2", "(variables x (nodes + variables))")])
+@pytest.mark.parametrize(
+    "order, shape", [("1", "(variables x nodes)"), ("2", "(variables x (nodes + variables))")]
+)
 def test_check_refuses_a_costly_check_at_once_and_says_how_to_proceed(tmp_path, order, shape):
     expr, at = _many(800)
     r = run("check", expr, "--order", order, "--at", *at, cwd=tmp_path, timeout=120)
-    assert_one_line_error(r, f"--order {order} on 800 variables and 2399 nodes is ", shape,
-                          "more than --max-work 1,000,000", "check fewer variables",
-                          "or pass --max-work ")
+    assert_one_line_error(
+        r,
+        f"--order {order} on 800 variables and 2399 nodes is ",
+        shape,
+        "more than --max-work 1,000,000",
+        "check fewer variables",
+        "or pass --max-work ",
+    )
     assert ("or --order 1" in r.stderr) == (order == "2")
     assert r.stdout == ""
 
@@ -134,10 +162,11 @@ def test_max_work_lets_a_check_run(tmp_path):
 
 # ------------------------------------------------------------------------- plugins
 
+
 def test_a_local_nn_py_does_not_break_the_built_in_commands(tmp_path):
     (tmp_path / "nn.py").write_text("raise RuntimeError('my own homework')\n")
     r = run("graph", "x*y", "--at", "x=1", "y=2", "-o", "g.dot", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr               # used to be a 22-line traceback
+    assert r.returncode == 0, r.stderr  # used to be a 22-line traceback
     assert r.stdout.splitlines()[0] == "f = 2"
     r = run("check", "x*y", "--at", "x=1", "y=2", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
@@ -146,9 +175,12 @@ def test_a_local_nn_py_does_not_break_the_built_in_commands(tmp_path):
     assert "graph" in r.stdout and "check" in r.stdout and "demo" in r.stdout
     assert "unavailable" in r.stdout
     r = run("demo", cwd=tmp_path)
-    assert_one_line_error(r, "autograd-lite demo: error: the command could not be loaded from "
-                             "nn.demo:register", "my own homework",
-                          f"the file {str(tmp_path / 'nn.py')!r} hides the installed package 'nn'")
+    assert_one_line_error(
+        r,
+        "autograd-lite demo: error: the command could not be loaded from nn.demo:register",
+        "my own homework",
+        f"the file {str(tmp_path / 'nn.py')!r} hides the installed package 'nn'",
+    )
 
 
 def test_a_local_nn_py_that_imports_is_named_too(tmp_path):
@@ -200,8 +232,9 @@ def test_broken_plugins_are_isolated(tmp_path):
     r = run("hello", "--name", "you", cwd=tmp_path, extra_path=[site])
     assert (r.returncode, r.stdout) == (0, "hello you\n"), r.stderr
     r = run("broken", "--anything", "x", cwd=tmp_path, extra_path=[site])
-    assert_one_line_error(r, "autograd-lite broken: error:", "plugin_broken:register",
-                          "RuntimeError: plugin bug on two lines")
+    assert_one_line_error(
+        r, "autograd-lite broken: error:", "plugin_broken:register", "RuntimeError: plugin bug on two lines"
+    )
     r = run("halfway", cwd=tmp_path, extra_path=[site])
     assert_one_line_error(r, "autograd-lite halfway: error:", "KeyError: 'late'")
     r = run("exits", cwd=tmp_path, extra_path=[site])

@@ -16,7 +16,6 @@ from autograd_lite import Value
 from nn import MLP, fit, hinge, l2_penalty, make_moons, mse
 
 
-
 def close(a: float, b: float, tol: float = 1e-12) -> bool:
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
@@ -48,13 +47,19 @@ def eager_and_compiled(f, leaves, calls: int = 3, change=None):
 
 # --------------------------------------------------------------------- models
 @settings(max_examples=15, deadline=None)
-@given(seed=st.integers(0, 10**6), n=st.integers(1, 12),
-       sizes=st.lists(st.integers(1, 5), min_size=1, max_size=3),
-       activation=st.sampled_from(["relu", "tanh", "sigmoid"]), loss=st.sampled_from(["hinge", "mse"]),
-       alpha=st.sampled_from([0.0, 1e-3]))
-def test_compiled_training_step_equals_eager_on_random_models_and_data(seed, n, sizes, activation, loss, alpha):
+@given(
+    seed=st.integers(0, 10**6),
+    n=st.integers(1, 12),
+    sizes=st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    activation=st.sampled_from(["relu", "tanh", "sigmoid"]),
+    loss=st.sampled_from(["hinge", "mse"]),
+    alpha=st.sampled_from([0.0, 1e-3]),
+)
+def test_compiled_training_step_equals_eager_on_random_models_and_data(
+    seed, n, sizes, activation, loss, alpha
+):
     rng = random.Random(seed)
-    model = MLP(2, sizes + [1], activation=activation, seed=seed)
+    model = MLP(2, [*sizes, 1], activation=activation, seed=seed)
     params = model.parameters()
     X = [(rng.uniform(-2, 2), rng.uniform(-2, 2)) for _ in range(n)]
     y = [rng.choice([-1.0, 1.0]) for _ in range(n)]
@@ -67,6 +72,7 @@ def test_compiled_training_step_equals_eager_on_random_models_and_data(seed, n, 
     def step(call):  # an SGD step: the compiled code must see the new weights
         for p in params:
             p.data -= 0.1 * p.grad
+
     eager_and_compiled(f, params, calls=3, change=step)
 
 
@@ -75,7 +81,9 @@ def test_the_mlp_step_becomes_a_loop_over_the_samples():
     model = MLP(2, [16, 16, 1], seed=0)
     params = model.parameters()
     labels = [2 * t - 1 for t in y]
-    cf = eager_and_compiled(lambda: hinge([model(x) for x in X], labels) + l2_penalty(params, 1e-4), params, 2)
+    cf = eager_and_compiled(
+        lambda: hinge([model(x) for x in X], labels) + l2_penalty(params, 1e-4), params, 2
+    )
     src = cf.source
     assert "for _c, _l in zip(_T, _L):" in src and "for _i in range(99, -1, -1):" in src
     assert len(src.splitlines()) < 3000  # not 100 samples written out
@@ -109,9 +117,9 @@ def test_leaves_accumulate_and_the_seed_scales_like_backward():
     x.grad = 1.0
     y = f()
     y.backward(2.0)
-    assert close(x.grad, 1.0 + 2.0 * 3 * 1.5 ** 2)
+    assert close(x.grad, 1.0 + 2.0 * 3 * 1.5**2)
     y.backward()  # a second backward adds the same again, as eager mode does
-    assert close(x.grad, 1.0 + 3.0 * 3 * 1.5 ** 2)
+    assert close(x.grad, 1.0 + 3.0 * 3 * 1.5**2)
 
 
 def test_other_outputs_come_back_with_their_data():
@@ -128,6 +136,7 @@ def test_other_outputs_come_back_with_their_data():
 def _operator_cases():
     """(form name, f(*leaves), leaf data) for every expression form of every registered operator."""
     from autograd_lite.ops import REGISTRY
+
     cases = []
     grid = [0.7, 1.3, -0.6, 2.2, -1.9, 0.35]
     for rec in REGISTRY.values():
@@ -135,7 +144,9 @@ def _operator_cases():
         for form in rec.forms:
             xs = []
             for dom in form.domain:  # inside the domain, the operands apart from each other
-                pick = [v for v in grid if dom.contains(v) and v not in xs] or [dom.margin + 0.25 * (1 + len(xs))]
+                pick = [v for v in grid if dom.contains(v) and v not in xs] or [
+                    dom.margin + 0.25 * (1 + len(xs))
+                ]
                 xs.append(pick[0])
             c = form.constants[0] if form.constants else None
             cases.append((form.name, (lambda *v, form=form, c=c: form(*v, c=c)), xs))
@@ -152,6 +163,7 @@ def test_every_operator_compiles_to_what_eager_mode_computes(name, fn, xs):
     def nudge(call):
         for v in leaves:
             v.data = v.data * 1.05
+
     eager_and_compiled(f, leaves, calls=2, change=nudge)
 
 
@@ -165,6 +177,7 @@ def test_a_changed_branch_traces_again_and_gives_the_eager_answer():
 
     def flip(call):
         x.data = -x.data * 0.4
+
     cf = eager_and_compiled(f, [x], calls=4, change=flip)
     assert cf.traces >= 2
 
@@ -179,14 +192,19 @@ def test_per_sample_branches_ride_in_the_loop():
 
     def move(call):
         w.data = -w.data * 1.1
+
     cf = eager_and_compiled(f, [w, *xs], calls=3, change=move)
     assert cf.traces >= 2
 
 
 def test_a_kink_needs_no_retrace():
     x = Value(0.5)
-    cf = eager_and_compiled(lambda: (x - 0.5).relu() + abs(x - 0.5), [x], calls=3,
-                            change=lambda call: setattr(x, "data", [0.5, -0.25, 1.0][call]))
+    cf = eager_and_compiled(
+        lambda: (x - 0.5).relu() + abs(x - 0.5),
+        [x],
+        calls=3,
+        change=lambda call: setattr(x, "data", [0.5, -0.25, 1.0][call]),
+    )
     assert cf.traces == 1
 
 
@@ -238,6 +256,7 @@ def test_unrolled_code_is_capped_with_a_clear_error():
         for i in range(200):
             y = y * 0.999 if i % 2 else y.sin()
         return y
+
     with pytest.raises(ValueError, match="max_lines=100"):
         al.compile(chain, max_lines=100)()
 
@@ -267,8 +286,12 @@ def test_fit_with_compile_trains_exactly_as_without():
     histories = []
     for flag in (False, True):
         model = MLP(2, [6, 1], seed=3)
-        histories.append((fit(model, X, labels, steps=8, alpha=1e-3, progress=False, compile=flag),
-                          [p.data for p in model.parameters()]))
+        histories.append(
+            (
+                fit(model, X, labels, steps=8, alpha=1e-3, progress=False, compile=flag),
+                [p.data for p in model.parameters()],
+            )
+        )
     (h1, w1), (h2, w2) = histories
     assert all(close(a, b) for a, b in zip(h1.loss, h2.loss)) and h1.accuracy == h2.accuracy
     assert all(close(a, b) for a, b in zip(w1, w2))
@@ -291,6 +314,7 @@ def test_a_branch_on_a_sample_that_keeps_the_shape_stays_in_the_loop():
     def f():  # a validation-like check per sample: the graph keeps its shape
         terms = [(w * x) * 0.5 if w * x > -10.0 else w * x for x in xs]
         return al.sum([t * t for t in terms])
+
     cf = eager_and_compiled(f, [w, *xs], calls=3, change=lambda call: setattr(w, "data", w.data * 1.5))
     assert "for _l in _L:" in cf.source and cf.traces == 1
 
@@ -305,6 +329,7 @@ def test_per_sample_branch_outcomes_ride_in_the_loops_table():
 
     def move(call):
         w.data = [0.9, -0.7, 1.2][call]
+
     cf = eager_and_compiled(f, [w, *xs], calls=3, change=move)
     assert "for _c, _l in zip(_T, _L):" in cf.source and "raise _Retrace" in cf.source
     assert cf.traces == 2  # w = 0.8 and 0.9 take the same branches; -0.7 flips them all

@@ -58,7 +58,7 @@ def test_a_custom_operator_is_one_node_and_numbers_give_floats():
     assert isinstance(y, Value) and y.op == "my_softplus" and y.parents == (x,)
     assert y.data == pytest.approx(math.log1p(math.exp(1.5)), rel=1e-15)
     assert isinstance(softplus(1.5), float) and softplus(1.5) == y.data
-    assert softplus(1000.0) == 1000.0                       # the forward function is stable
+    assert softplus(1000.0) == 1000.0  # the forward function is stable
     assert softplus.name == "my_softplus" and softplus.forward is _softplus_forward
 
 
@@ -79,8 +79,7 @@ def test_jvp_and_higher_order_through_a_custom_operator():
     s = lambda x: 1 / (1 + math.exp(-x))  # noqa: E731
     assert jvp(softplus, (0.3,), (2.0,))[1] == pytest.approx(2 * s(0.3), rel=1e-15)
     assert derivative(softplus, 2)(0.3) == pytest.approx(s(0.3) * (1 - s(0.3)), rel=1e-12)
-    assert derivative(softplus, 3)(0.3) == pytest.approx(
-        s(0.3) * (1 - s(0.3)) * (1 - 2 * s(0.3)), rel=1e-12)
+    assert derivative(softplus, 3)(0.3) == pytest.approx(s(0.3) * (1 - s(0.3)) * (1 - 2 * s(0.3)), rel=1e-12)
 
 
 def _smooth_max_forward(a, b, k):
@@ -116,18 +115,20 @@ def test_values_and_numbers_mixed_numbers_are_constants_not_parents():
 
 def test_kinks_are_kept_with_the_operator_and_found_on_its_nodes():
     hinge = op(lambda out, x: (1.0 if x > 1.0 else 0.0,), name="hinge1", kinks=[1.0])(
-        lambda x: max(x - 1.0, 0.0))
+        lambda x: max(x - 1.0, 0.0)
+    )
     y = hinge(Value(3.0))
     assert y.op == "hinge1" and kinks_of_node(y) == (1.0,)
-    plain = op(lambda out, x: (1.0,), name="hinge1")(lambda x: x)   # redefined without kinks
+    plain = op(lambda out, x: (1.0,), name="hinge1")(lambda x: x)  # redefined without kinks
     assert kinks_of_node(plain(Value(3.0))) == ()
-    assert kinks_of_node(y) == (1.0,)                        # nodes made before keep theirs
-    assert kinks_of_node(Value(2.0).relu()) == (0.0,)        # built-ins untouched
+    assert kinks_of_node(y) == (1.0,)  # nodes made before keep theirs
+    assert kinks_of_node(Value(2.0).relu()) == (0.0,)  # built-ins untouched
 
 
 def test_domain_and_forward_errors_name_the_operator_and_the_value():
-    mylog = op(lambda out, x: (1.0 / x,), name="mylog", domain=lambda x: x > 0,
-               domain_text="input must be > 0")(math.log)
+    mylog = op(
+        lambda out, x: (1.0 / x,), name="mylog", domain=lambda x: x > 0, domain_text="input must be > 0"
+    )(math.log)
     with pytest.raises(ValueError, match=r"mylog\(\) of \(-2.0\) is outside its domain: input must be > 0"):
         mylog(Value(-2.0))
     with pytest.raises(ValueError, match=r"mylog\(\) of \(0.0\)"):
@@ -162,7 +163,9 @@ def test_bad_definitions_are_rejected_clearly():
 def test_a_rule_with_the_wrong_number_of_derivatives_fails_at_backward_naming_the_operator():
     bad = op(lambda out, x, y: (1.0,), name="bad2")(lambda x, y: x + y)
     z = bad(Value(1.0), Value(2.0))
-    with pytest.raises(TypeError, match=r"rule of bad2 must return a tuple of 2 local derivative\(s\).*length 1"):
+    with pytest.raises(
+        TypeError, match=r"rule of bad2 must return a tuple of 2 local derivative\(s\).*length 1"
+    ):
         z.backward()
     single = op(lambda out, x: sigmoid(x), name="bare")(_softplus_forward)
     with pytest.raises(TypeError, match="rule of bare must return a tuple of 1"):

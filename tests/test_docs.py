@@ -32,19 +32,24 @@ def _public_objects():
             yield f"{pkg_name}.{name}", obj
             if inspect.isclass(obj):
                 for member, value in vars(obj).items():
-                    if not member.startswith("_") and (inspect.isfunction(value)
-                                                       or isinstance(value, property)):
+                    if not member.startswith("_") and (
+                        inspect.isfunction(value) or isinstance(value, property)
+                    ):
                         yield f"{pkg_name}.{name}.{member}", value
 
 
 def _documentable(obj) -> bool:
     """Objects that carry their own docstring (constants are checked by the docs build)."""
-    return (inspect.ismodule(obj) or inspect.isclass(obj) or inspect.isroutine(obj)
-            or isinstance(obj, property))
+    return (
+        inspect.ismodule(obj) or inspect.isclass(obj) or inspect.isroutine(obj) or isinstance(obj, property)
+    )
 
 
-@pytest.mark.parametrize("name, obj", [p for p in _public_objects() if _documentable(p[1])],
-                         ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    "name, obj",
+    [p for p in _public_objects() if _documentable(p[1])],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
 def test_public_name_has_a_docstring(name, obj):
     assert (obj.__doc__ or "").strip(), f"{name} has no docstring"
 
@@ -137,15 +142,19 @@ def test_modules_section_documents_submodules_without_the_exported_names(coverag
     block = coverage.modules_block(["autograd_lite"])
     assert ".. automodule:: autograd_lite.graph" in block
     assert ".. automodule:: autograd_lite.value" in block
-    assert "autograd_lite.__main__" not in block      # private: importing it runs the CLI
+    assert "autograd_lite.__main__" not in block  # private: importing it runs the CLI
     excluded = block.split(":exclude-members:")[1].splitlines()[0]
     assert {n.strip() for n in excluded.split(",")} == set(importlib.import_module("autograd_lite").__all__)
 
 
 def test_standard_library_types_link_to_the_python_documentation(coverage):
-    assert coverage._stdlib_url("argparse.Namespace") == \
-        "https://docs.python.org/3/library/argparse.html#argparse.Namespace"
-    assert coverage._stdlib_url("collections.abc.Iterable") == \
-        "https://docs.python.org/3/library/collections.abc.html#collections.abc.Iterable"
+    assert (
+        coverage._stdlib_url("argparse.Namespace")
+        == "https://docs.python.org/3/library/argparse.html#argparse.Namespace"
+    )
+    assert (
+        coverage._stdlib_url("collections.abc.Iterable")
+        == "https://docs.python.org/3/library/collections.abc.html#collections.abc.Iterable"
+    )
     assert coverage._stdlib_url("autograd_lite.Value") is None
     assert coverage._stdlib_url("Namespace") is None

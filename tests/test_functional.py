@@ -3,7 +3,8 @@
 import math
 
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import autograd_lite as al
 from autograd_lite import Value, grad, hessian, hvp, jacobian, jvp, no_grad, value_and_grad
@@ -16,11 +17,11 @@ def test_grad_of_a_plain_function_returns_floats():
     out = g(0.5)
     assert isinstance(out, float)
     assert out == pytest.approx(2 * 0.5 + math.cos(0.5), rel=1e-15)
-    assert g(2) == pytest.approx(4 + math.cos(2.0))          # ints are accepted
+    assert g(2) == pytest.approx(4 + math.cos(2.0))  # ints are accepted
 
 
 def test_value_and_grad_and_argnums():
-    f = lambda x, y, z: x * y + z ** 2  # noqa: E731
+    f = lambda x, y, z: x * y + z**2  # noqa: E731
     assert value_and_grad(f)(2.0, 3.0, 4.0) == (22.0, 3.0)
     assert value_and_grad(f, argnums=(0, 2))(2.0, 3.0, 4.0) == (22.0, (3.0, 8.0))
     assert grad(f, argnums=1)(2.0, 3.0, 4.0) == 2.0
@@ -29,7 +30,7 @@ def test_value_and_grad_and_argnums():
 
 
 def test_keyword_arguments_are_constants():
-    f = lambda x, scale=1.0: scale * x ** 2  # noqa: E731
+    f = lambda x, scale=1.0: scale * x**2  # noqa: E731
     assert grad(f)(3.0, scale=0.5) == 3.0
 
 
@@ -73,15 +74,16 @@ def test_errors_from_f_are_raised_where_they_happen():
 
 def test_grad_inside_no_grad_still_differentiates():
     with no_grad():
-        assert grad(lambda x: x ** 3)(2.0) == 12.0
+        assert grad(lambda x: x**3)(2.0) == 12.0
         assert not al.value.is_grad_enabled()
 
 
 def test_no_grad_inside_f_makes_a_constant():
     def f(x):
         with no_grad():
-            c = x * x          # not recorded: a constant
+            c = x * x  # not recorded: a constant
         return c * x
+
     assert grad(f)(3.0) == 9.0
 
 
@@ -93,7 +95,7 @@ def test_grad_leaves_the_callers_values_untouched():
 
 # ------------------------------------------------------------------ nesting
 def test_grad_of_grad():
-    f = lambda x: x ** 3 + 2 * x  # noqa: E731
+    f = lambda x: x**3 + 2 * x  # noqa: E731
     assert grad(grad(f))(2.0) == 12.0
     assert grad(grad(grad(f)))(2.0) == 6.0
     assert grad(grad(grad(grad(f))))(2.0) == 0.0
@@ -106,8 +108,8 @@ def test_grad_given_values_returns_differentiable_values():
     assert g.data == pytest.approx(1 - math.tanh(0.5) ** 2)
     (g2,) = al.gradients(g, [x])
     assert g2 == pytest.approx(-2 * math.tanh(0.5) * (1 - math.tanh(0.5) ** 2))
-    assert x.parents == () and x.grad == 0.0                 # x itself is not changed
-    assert isinstance(grad(lambda v: 3.0)(x), Value)          # constants come back as Values too
+    assert x.parents == () and x.grad == 0.0  # x itself is not changed
+    assert isinstance(grad(lambda v: 3.0)(x), Value)  # constants come back as Values too
 
 
 def test_no_perturbation_confusion():
@@ -121,11 +123,11 @@ def test_inner_grad_at_a_constant_point_still_sees_the_outer_variable():
     # d/dx [ d/dy (x y) at y = 2 ] = d/dx [x] = 1
     assert grad(lambda x: grad(lambda y: x * y)(2.0))(3.0) == 1.0
     # d/dx [ d/dy (x y^2) at y = 2 ] = d/dx [4x] = 4
-    assert grad(lambda x: grad(lambda y: x * y ** 2)(2.0))(3.0) == 4.0
+    assert grad(lambda x: grad(lambda y: x * y**2)(2.0))(3.0) == 4.0
 
 
 def test_forward_over_reverse_and_reverse_over_forward_agree():
-    f = lambda x: al.sin(x) * x ** 2  # noqa: E731
+    f = lambda x: al.sin(x) * x**2  # noqa: E731
     d2 = lambda x: (2 - x * x) * math.sin(x) + 4 * x * math.cos(x)  # noqa: E731
     assert jvp(grad(f), (0.8,), (1.0,))[1] == pytest.approx(d2(0.8), rel=1e-12)
     assert grad(lambda x: jvp(f, (x,), (1.0,))[1])(0.8) == pytest.approx(d2(0.8), rel=1e-12)
@@ -140,7 +142,7 @@ def _analytic_hessian(x, y):
 
 @pytest.mark.parametrize("point", [(0.7, -1.3), (2.0, 0.5), (-1.1, 0.0)])
 def test_hessian_of_the_issue_example(point):
-    H = hessian(lambda x, y: x ** 2 * y + al.sin(x * y))(*point)
+    H = hessian(lambda x, y: x**2 * y + al.sin(x * y))(*point)
     want = _analytic_hessian(*point)
     assert all(isinstance(h, float) for row in H for h in row)
     for i in range(2):
@@ -149,11 +151,11 @@ def test_hessian_of_the_issue_example(point):
 
 
 def test_hessian_of_three_variables_and_of_a_subset():
-    f = lambda x, y, z: x * y * z + x ** 2  # noqa: E731
+    f = lambda x, y, z: x * y * z + x**2  # noqa: E731
     H = hessian(f)(1.0, 2.0, 3.0)
     assert H == [[2.0, 3.0, 2.0], [3.0, 0.0, 1.0], [2.0, 1.0, 0.0]]
     assert hessian(f, argnums=(1, 2))(1.0, 2.0, 3.0) == [[0.0, 1.0], [1.0, 0.0]]
-    assert hessian(lambda x: x ** 3)(2.0) == [[12.0]]
+    assert hessian(lambda x: x**3)(2.0) == [[12.0]]
 
 
 def test_hessian_of_a_non_scalar_function_is_a_type_error():
@@ -177,7 +179,7 @@ def test_jvp_gives_value_and_directional_derivative():
     value, tangent = jvp(f, (0.5, 2.0), (3.0, -1.0))
     assert value == pytest.approx(1.0 + math.sin(0.5))
     assert tangent == pytest.approx((2.0 + math.cos(0.5)) * 3.0 + 0.5 * -1.0, rel=1e-15)
-    assert jvp(al.exp, 1.0, 2.0) == (math.e, 2 * math.e)      # one number for one argument
+    assert jvp(al.exp, 1.0, 2.0) == (math.e, 2 * math.e)  # one number for one argument
     assert jvp(lambda x: 3.0, (1.0,), (1.0,)) == (3.0, 0.0)
     assert jvp(lambda x: x, (1.0,), (5.0,)) == (1.0, 5.0)
 
@@ -198,7 +200,7 @@ def test_jvp_checks_its_arguments():
 
 
 def test_hvp_equals_the_hessian_times_the_vector():
-    f = lambda x, y, z: x ** 2 * y + al.sin(x * z) + y * al.exp(z)  # noqa: E731
+    f = lambda x, y, z: x**2 * y + al.sin(x * z) + y * al.exp(z)  # noqa: E731
     point, v = (0.3, -1.2, 0.8), (1.0, 2.0, -0.5)
     H = hessian(f)(*point)
     want = [sum(H[i][j] * v[j] for j in range(3)) for i in range(3)]
@@ -213,10 +215,10 @@ def test_forward_sweep_uses_the_same_rules_edge_by_edge():
     steps = []
     tans = forward_sweep(order, {x: 1.0}, steps=steps)
     assert tans[z] == pytest.approx(2.0 + math.exp(3.0))
-    assert y not in tans                      # nothing flows into y
+    assert y not in tans  # nothing flows into y
     # one step per edge carrying a tangent: x->x*y, x->exp, (x*y)->z, exp->z
     assert len(steps) == 4
-    assert all(s[4] == s[2] * s[3] for s in steps)   # contribution = local derivative * tangent
+    assert all(s[4] == s[2] * s[3] for s in steps)  # contribution = local derivative * tangent
 
 
 def test_a_seeded_node_keeps_its_seed():
@@ -224,7 +226,7 @@ def test_a_seeded_node_keeps_its_seed():
     h = x * x
     z = h + x
     tans = forward_sweep(topological_order(z), {h: 1.0})
-    assert tans[z] == 1.0                     # dz/dh, x's tangent is not pushed
+    assert tans[z] == 1.0  # dz/dh, x's tangent is not pushed
 
 
 def test_one_forward_sweep_per_input_vs_one_reverse_sweep():
@@ -267,12 +269,13 @@ def _apply(name, *a):
         return a[0] / (1.5 + al.sin(a[1]))
     if name == "pow":
         return (1 + a[0] * a[0]) ** al.tanh(a[1])
-    return 2 ** al.tanh(a[0])               # rpow
+    return 2 ** al.tanh(a[0])  # rpow
 
 
 def _leaf():
-    return st.one_of(st.integers(0, N_VARS - 1).map(lambda i: ("var", i)),
-                     st.floats(-2, 2).map(lambda c: ("const", c)))
+    return st.one_of(
+        st.integers(0, N_VARS - 1).map(lambda i: ("var", i)), st.floats(-2, 2).map(lambda c: ("const", c))
+    )
 
 
 def _extend(children):
@@ -346,4 +349,4 @@ def test_an_error_inside_a_transformation_leaves_no_state_behind():
             grad(grad(lambda x: 1 / (x - x)))(1.0)
         assert not al.value.is_grad_enabled()
     assert al.value.is_grad_enabled()
-    assert isinstance(grad(lambda x: x * x)(1.0), float)     # back at the top level: floats
+    assert isinstance(grad(lambda x: x * x)(1.0), float)  # back at the top level: floats

@@ -19,7 +19,7 @@ def test_the_plugin_is_declared_in_the_hypothesis_entry_point_group():
 def test_from_type_draws_finite_leaf_values(x):
     assert isinstance(x, Value)
     assert math.isfinite(x.data) and x.grad == 0.0
-    y = x * 0.5          # any finite x: no overflow
+    y = x * 0.5  # any finite x: no overflow
     y.backward()
     assert x.grad == 0.5
 

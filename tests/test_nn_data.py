@@ -67,23 +67,26 @@ def test_train_test_split_partitions_the_samples():
     Xtr, Xte, ytr, yte = train_test_split(X, y, test_fraction=0.25, seed=1)
     assert len(Xte) == 5 and len(Xtr) == 15
     assert sorted(ytr + yte) == y
-    assert all(p[0] == t for p, t in zip(Xtr + Xte, ytr + yte))    # pairs stay together
+    assert all(p[0] == t for p, t in zip(Xtr + Xte, ytr + yte))  # pairs stay together
     assert train_test_split(X, y, 0.25, seed=1) == (Xtr, Xte, ytr, yte)
     assert train_test_split(X, y, 0.25, seed=2) != (Xtr, Xte, ytr, yte)
     assert len(train_test_split(X[:2], y[:2], 0.01)[1]) == 1
 
 
-@pytest.mark.parametrize("call,match", [
-    (lambda: make_moons(1), "n must be an integer >= 2"),
-    (lambda: make_moons(10, noise=-0.1), "noise must be"),
-    (lambda: make_circles(10, factor=1.5), "factor must be between 0 and 1"),
-    (lambda: make_spirals(10, classes=1), "classes must be an integer >= 2"),
-    (lambda: make_spirals(10, turns=0), "turns must be"),
-    (lambda: make_xor(0), "n must be"),
-    (lambda: train_test_split([1, 2], [1], 0.5), "X has 2 samples but y has 1"),
-    (lambda: train_test_split([1, 2], [1, 2], 1.0), "test_fraction"),
-    (lambda: train_test_split([1], [1], 0.5), "at least 2 samples"),
-])
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: make_moons(1), "n must be an integer >= 2"),
+        (lambda: make_moons(10, noise=-0.1), "noise must be"),
+        (lambda: make_circles(10, factor=1.5), "factor must be between 0 and 1"),
+        (lambda: make_spirals(10, classes=1), "classes must be an integer >= 2"),
+        (lambda: make_spirals(10, turns=0), "turns must be"),
+        (lambda: make_xor(0), "n must be"),
+        (lambda: train_test_split([1, 2], [1], 0.5), "X has 2 samples but y has 1"),
+        (lambda: train_test_split([1, 2], [1, 2], 1.0), "test_fraction"),
+        (lambda: train_test_split([1], [1], 0.5), "at least 2 samples"),
+    ],
+)
 def test_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()

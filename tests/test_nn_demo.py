@@ -15,12 +15,14 @@ from nn import MLP, demo
 PNG = b"\x89PNG\r\n\x1a\n"
 
 #: The demo draws its pictures with matplotlib (the ``plot`` extra).
-needs_matplotlib = pytest.mark.skipif(importlib.util.find_spec("matplotlib") is None,
-                                      reason="the demo needs matplotlib (the plot extra)")
+needs_matplotlib = pytest.mark.skipif(
+    importlib.util.find_spec("matplotlib") is None, reason="the demo needs matplotlib (the plot extra)"
+)
 
 
 class _EntryPoint:
     """Stands in for the installed ``demo`` entry point, so cli.main runs the real path."""
+
     name = "demo"
 
     @staticmethod
@@ -40,7 +42,7 @@ def test_demo_writes_its_files(tmp_path, main, capsys):
     assert main(["demo", "--out", str(out), "--steps", "3", "--seed", "1", "--quiet"]) == 0
     printed = capsys.readouterr()
     assert "training accuracy:" in printed.out
-    assert printed.err == ""                          # --quiet: no progress bar
+    assert printed.err == ""  # --quiet: no progress bar
     assert sorted(os.listdir(out)) == ["decision_boundary.png", "loss.png", "model.json", "neuron.svg"]
     for name in ("decision_boundary.png", "loss.png"):
         data = (out / name).read_bytes()
@@ -71,12 +73,15 @@ def test_run_demo_returns_accuracy_and_files(tmp_path):
     assert any("training accuracy" in m for m in messages)
 
 
-@pytest.mark.parametrize("args,match", [
-    (["--steps", "0"], "--steps: must be a positive integer, got '0'"),
-    (["--steps", "ten"], "--steps: must be a positive integer, got 'ten'"),
-    (["--seed", "x"], "--seed: must be an integer"),
-    (["--bogus"], "unrecognized arguments"),
-])
+@pytest.mark.parametrize(
+    "args,match",
+    [
+        (["--steps", "0"], "--steps: must be a positive integer, got '0'"),
+        (["--steps", "ten"], "--steps: must be a positive integer, got 'ten'"),
+        (["--seed", "x"], "--seed: must be an integer"),
+        (["--bogus"], "unrecognized arguments"),
+    ],
+)
 def test_bad_options_give_one_line_and_exit_2(main, capsys, args, match):
     with pytest.raises(SystemExit) as info:
         main(["demo", *args])
@@ -97,25 +102,32 @@ def test_unwritable_output_folder_gives_one_line_and_exit_2(tmp_path, main, caps
 
 
 def test_missing_matplotlib_says_how_to_install_it(tmp_path, main, capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)      # import now fails
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import now fails
     monkeypatch.setitem(sys.modules, "matplotlib.backends.backend_agg", None)
     assert main(["demo", "--out", str(tmp_path / "o"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "pip install autograd-lite[plot]" in err and err.count("\n") == 1
-    assert not (tmp_path / "o").exists()               # failed before training or writing
+    assert not (tmp_path / "o").exists()  # failed before training or writing
 
 
 def _demo_installed():
-    return any(ep.name == "demo" and ep.value == "nn.demo:register"
-               for ep in entry_points(group="autograd_lite.commands"))
+    return any(
+        ep.name == "demo" and ep.value == "nn.demo:register"
+        for ep in entry_points(group="autograd_lite.commands")
+    )
 
 
 @pytest.mark.skipif(not _demo_installed(), reason="the package is not installed (pip install -e .)")
 @needs_matplotlib
 def test_python_m_autograd_lite_demo(tmp_path):
     """``python -m autograd_lite demo`` through the installed entry point, as a user runs it."""
-    proc = subprocess.run([sys.executable, "-m", "autograd_lite", "demo", "--steps", "2", "--quiet"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograd_lite", "demo", "--steps", "2", "--quiet"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "training accuracy:" in proc.stdout
     assert (tmp_path / "out" / "decision_boundary.png").read_bytes().startswith(PNG)

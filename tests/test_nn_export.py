@@ -16,8 +16,14 @@ ACTS = ["relu", "tanh", "sigmoid", "linear"]
 def _random_model(rng: random.Random) -> MLP:
     nin = rng.randint(1, 5)
     sizes = [rng.randint(1, 6) for _ in range(rng.randint(1, 4))]
-    return MLP(nin, sizes, activation=rng.choice(ACTS), output_activation=rng.choice(ACTS),
-               bias=rng.random() < 0.8, seed=rng.randrange(10**6))
+    return MLP(
+        nin,
+        sizes,
+        activation=rng.choice(ACTS),
+        output_activation=rng.choice(ACTS),
+        bias=rng.random() < 0.8,
+        seed=rng.randrange(10**6),
+    )
 
 
 def _outputs(model, x):
@@ -45,7 +51,7 @@ def test_torch_gives_the_same_outputs_and_parameter_gradients(torch, seed):
     x = [rng.uniform(-2, 2) for _ in range(nin)]
     coef = [rng.uniform(-1, 1) for _ in range(len(model.layers[-1].neurons))]
 
-    outs = _outputs(model, x)                       # loss = sum_k c_k * out_k
+    outs = _outputs(model, x)  # loss = sum_k c_k * out_k
     loss = sum((c * o for c, o in zip(coef, outs)), start=0.0)
     model.zero_grad()
     loss.backward()
@@ -98,21 +104,26 @@ def test_from_torch_reads_a_model_built_in_torch(torch):
     model = from_torch(seq)
     assert repr(model) == "MLP(3, [5, 2], activation='tanh', output_activation='linear')"
     x = [0.3, -1.2, 0.7]
-    want = seq(torch.tensor([x])).tolist()[0]                 # float32 in torch
+    want = seq(torch.tensor([x])).tolist()[0]  # float32 in torch
     assert [o.data for o in model(x)] == pytest.approx(want, rel=1e-5, abs=1e-6)
-    assert seq[0].weight.dtype == torch.float32               # the Sequential is left as it was
+    assert seq[0].weight.dtype == torch.float32  # the Sequential is left as it was
 
 
-@pytest.mark.parametrize("modules, message", [
-    (lambda nn: [nn.Linear(2, 3), nn.LeakyReLU(), nn.Linear(3, 1)], "module 1 is LeakyReLU"),
-    (lambda nn: [nn.ReLU(), nn.Linear(2, 1)], r"module 0 \(ReLU\) does not directly follow"),
-    (lambda nn: [nn.Linear(2, 3), nn.ReLU(), nn.Tanh()], r"module 2 \(Tanh\) does not directly follow"),
-    (lambda nn: [nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 1)],
-     "different activations"),
-    (lambda nn: [nn.Linear(2, 3), nn.Linear(4, 1)], "layer 1 takes 4 inputs"),
-    (lambda nn: [nn.Linear(2, 3), nn.Linear(3, 1, bias=False)], "biases in every layer or in none"),
-    (lambda nn: [], "no Linear module"),
-])
+@pytest.mark.parametrize(
+    "modules, message",
+    [
+        (lambda nn: [nn.Linear(2, 3), nn.LeakyReLU(), nn.Linear(3, 1)], "module 1 is LeakyReLU"),
+        (lambda nn: [nn.ReLU(), nn.Linear(2, 1)], r"module 0 \(ReLU\) does not directly follow"),
+        (lambda nn: [nn.Linear(2, 3), nn.ReLU(), nn.Tanh()], r"module 2 \(Tanh\) does not directly follow"),
+        (
+            lambda nn: [nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 1)],
+            "different activations",
+        ),
+        (lambda nn: [nn.Linear(2, 3), nn.Linear(4, 1)], "layer 1 takes 4 inputs"),
+        (lambda nn: [nn.Linear(2, 3), nn.Linear(3, 1, bias=False)], "biases in every layer or in none"),
+        (lambda nn: [], "no Linear module"),
+    ],
+)
 def test_from_torch_refuses_what_an_mlp_cannot_hold(torch, modules, message):
     with pytest.raises(ValueError, match=message):
         from_torch(torch.nn.Sequential(*modules(torch.nn)))
@@ -135,6 +146,7 @@ def test_wrong_types_are_named(torch):
 
 def test_without_torch_the_error_says_how_to_install_it(monkeypatch):
     import sys
+
     monkeypatch.setitem(sys.modules, "torch", None)
     with pytest.raises(ImportError, match=r"autograd-lite\[torch\]"):
         to_torch(MLP(2, [1], seed=0))
@@ -150,8 +162,12 @@ def np():
 def test_numpy_arrays_compute_the_same_outputs(np, seed):
     rng = random.Random(seed)
     model = _random_model(rng)
-    phi = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh,
-           "sigmoid": lambda z: 1 / (1 + np.exp(-z)), "linear": lambda z: z}
+    phi = {
+        "relu": lambda z: np.maximum(z, 0.0),
+        "tanh": np.tanh,
+        "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+        "linear": lambda z: z,
+    }
     arrays = to_numpy(model)
     x = [rng.uniform(-2, 2) for _ in range(model.layers[0]._nin)]
     a = np.array(x)
@@ -165,8 +181,9 @@ def test_numpy_arrays_compute_the_same_outputs(np, seed):
 def test_from_numpy_round_trips_exactly(np, seed):
     model = _random_model(random.Random(seed))
     acts = [layer._activation for layer in model.layers]
-    back = from_numpy(to_numpy(model), activation=acts[0] if len(acts) > 1 else "relu",
-                      output_activation=acts[-1])
+    back = from_numpy(
+        to_numpy(model), activation=acts[0] if len(acts) > 1 else "relu", output_activation=acts[-1]
+    )
     assert back.state_dict() == model.state_dict()
     assert len(back.layers) == len(model.layers)
 
@@ -176,15 +193,21 @@ def test_from_numpy_takes_nested_lists(np):
     assert model([1.0, 1.0]).data == 3.5
 
 
-@pytest.mark.parametrize("layers, message", [
-    ([], "non-empty list"),
-    ([([[1.0, 2.0]], [0.0]), ([[1.0, 2.0]], [0.0])], "layer 1 takes 2 inputs, but the layer before gives 1"),
-    ([([1.0, 2.0], [0.0])], "2-d array"),
-    ([([[1.0, 2.0]], [0.0, 1.0])], "b has shape"),
-    ([([[1.0, float("inf")]], [0.0])], "holds inf"),
-    ([([[1.0]], [0.0]), ([[1.0]], None)], "biases in every layer or in none"),
-    ([([[1.0]],)], r"layer 0 must be a \(W, b\) pair"),
-])
+@pytest.mark.parametrize(
+    "layers, message",
+    [
+        ([], "non-empty list"),
+        (
+            [([[1.0, 2.0]], [0.0]), ([[1.0, 2.0]], [0.0])],
+            "layer 1 takes 2 inputs, but the layer before gives 1",
+        ),
+        ([([1.0, 2.0], [0.0])], "2-d array"),
+        ([([[1.0, 2.0]], [0.0, 1.0])], "b has shape"),
+        ([([[1.0, float("inf")]], [0.0])], "holds inf"),
+        ([([[1.0]], [0.0]), ([[1.0]], None)], "biases in every layer or in none"),
+        ([([[1.0]],)], r"layer 0 must be a \(W, b\) pair"),
+    ],
+)
 def test_from_numpy_refuses_bad_arrays(np, layers, message):
     with pytest.raises(ValueError, match=message):
         from_numpy(layers)

@@ -8,8 +8,12 @@ import pytest
 from autograd_lite import Value
 from nn import MLP, Layer, Module, Neuron
 
-ACTS = {"tanh": math.tanh, "relu": lambda z: max(0.0, z),
-        "sigmoid": lambda z: 1 / (1 + math.exp(-z)), "linear": lambda z: z}
+ACTS = {
+    "tanh": math.tanh,
+    "relu": lambda z: max(0.0, z),
+    "sigmoid": lambda z: 1 / (1 + math.exp(-z)),
+    "linear": lambda z: z,
+}
 
 
 @pytest.mark.parametrize("act", sorted(ACTS))
@@ -47,8 +51,12 @@ def test_neuron_without_bias():
 def test_named_parameters_are_stable_dotted_names_and_labels():
     model = MLP(2, [3, 2], seed=0)
     names = [name for name, _ in model.named_parameters()]
-    assert names[:4] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1",
-                         "layers.0.neurons.0.b", "layers.0.neurons.1.w.0"]
+    assert names[:4] == [
+        "layers.0.neurons.0.w.0",
+        "layers.0.neurons.0.w.1",
+        "layers.0.neurons.0.b",
+        "layers.0.neurons.1.w.0",
+    ]
     assert names[-1] == "layers.1.neurons.1.b"
     assert len(names) == len(set(names)) == model.num_parameters() == 3 * 3 + 2 * 4
     for name, p in model.named_parameters():
@@ -84,7 +92,7 @@ def test_several_outputs_give_a_list_and_layers_always_give_lists():
 def test_backward_reaches_every_weight():
     model = MLP(2, [5, 5, 1], activation="tanh", seed=2)
     model([0.4, -0.9]).backward()
-    assert all(p.grad != 0.0 for p in model.parameters())   # tanh never stops a gradient
+    assert all(p.grad != 0.0 for p in model.parameters())  # tanh never stops a gradient
     model.zero_grad()
     assert all(p.grad == 0.0 for p in model.parameters())
 
@@ -113,20 +121,23 @@ def test_init_is_scaled_by_fan_in(act, gain):
     bound = gain * math.sqrt(3.0 / nin)
     assert all(-bound <= w <= bound for w in ws)
     var = sum(w * w for w in ws) / nin
-    assert var == pytest.approx(gain ** 2 / nin, rel=0.1)
+    assert var == pytest.approx(gain**2 / nin, rel=0.1)
     assert max(abs(w) for w in ws) > 0.95 * bound
     assert all(n.b.data == 0.0 for n in Layer(4, 3, activation=act, seed=0).neurons)
 
 
-@pytest.mark.parametrize("make,match", [
-    (lambda: Neuron(0), "nin must be a positive integer"),
-    (lambda: Neuron(2, activation="softmax"), "unknown activation 'softmax'"),
-    (lambda: Layer(2, 0), "nout must be a positive integer"),
-    (lambda: MLP(2, []), "at least one layer"),
-    (lambda: MLP(2, [4, 0]), "each layer size must be a positive integer"),
-    (lambda: MLP(2, [4], output_activation="nope"), "unknown activation 'nope'"),
-    (lambda: Neuron(2, seed=1, rng=random.Random(1)), "seed or rng"),
-])
+@pytest.mark.parametrize(
+    "make,match",
+    [
+        (lambda: Neuron(0), "nin must be a positive integer"),
+        (lambda: Neuron(2, activation="softmax"), "unknown activation 'softmax'"),
+        (lambda: Layer(2, 0), "nout must be a positive integer"),
+        (lambda: MLP(2, []), "at least one layer"),
+        (lambda: MLP(2, [4, 0]), "each layer size must be a positive integer"),
+        (lambda: MLP(2, [4], output_activation="nope"), "unknown activation 'nope'"),
+        (lambda: Neuron(2, seed=1, rng=random.Random(1)), "seed or rng"),
+    ],
+)
 def test_bad_construction(make, match):
     with pytest.raises(ValueError, match=match):
         make()
@@ -151,8 +162,8 @@ def test_custom_module_gets_labels_and_shared_values_count_once():
         def __init__(self):
             self.first = Neuron(2, seed=0)
             self.scale = Value(2.0)
-            self.same = self.scale          # shared: one parameter
-            self._hidden = Value(9.0)       # private attributes are not parameters
+            self.same = self.scale  # shared: one parameter
+            self._hidden = Value(9.0)  # private attributes are not parameters
 
         def __call__(self, x):
             return self.scale * self.first(x)

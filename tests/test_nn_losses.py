@@ -3,7 +3,8 @@
 import math
 
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from autograd_lite import Value
 from nn import binary_cross_entropy, cross_entropy, hinge, l2_penalty, mse
@@ -22,9 +23,11 @@ def _finite_difference_check(f, xs, h=1e-6, rel=1e-5, abs_=1e-6):
 
 def test_the_check_catches_a_wrong_gradient():
     """The helper is not vacuous: a loss whose graph hides a factor is caught."""
+
     def wrong(vs):
         s = vs[0]
-        return (s * s).detach() + s          # d/ds should be 2s + 1; the graph says 1
+        return (s * s).detach() + s  # d/ds should be 2s + 1; the graph says 1
+
     with pytest.raises(AssertionError):
         _finite_difference_check(wrong, [1.5])
 
@@ -56,16 +59,23 @@ def test_binary_cross_entropy_gradient(pairs):
 
 
 @SETTINGS
-@given(st.integers(2, 5).flatmap(lambda k: st.lists(
-    st.tuples(st.lists(st.floats(-20, 20), min_size=k, max_size=k), st.integers(0, k - 1)),
-    min_size=1, max_size=3)))
+@given(
+    st.integers(2, 5).flatmap(
+        lambda k: st.lists(
+            st.tuples(st.lists(st.floats(-20, 20), min_size=k, max_size=k), st.integers(0, k - 1)),
+            min_size=1,
+            max_size=3,
+        )
+    )
+)
 def test_cross_entropy_gradient(samples):
     k = len(samples[0][0])
     flat = [z for logits, _ in samples for z in logits]
     targets = [t for _, t in samples]
 
     def f(vs):
-        return cross_entropy([vs[i * k:(i + 1) * k] for i in range(len(samples))], targets)
+        return cross_entropy([vs[i * k : (i + 1) * k] for i in range(len(samples))], targets)
+
     _finite_difference_check(f, flat)
 
 
@@ -90,17 +100,21 @@ def test_values_match_the_formulas():
 def test_single_sample_and_list_agree():
     assert mse(Value(2.0), 1.0).data == mse([Value(2.0)], [1.0]).data == 1.0
     assert hinge(Value(0.25), 1).data == hinge([Value(0.25)], [1]).data == 0.75
-    assert cross_entropy([Value(1.0), Value(2.0)], 1).data == \
-        cross_entropy([[Value(1.0), Value(2.0)]], [1]).data
+    assert (
+        cross_entropy([Value(1.0), Value(2.0)], 1).data == cross_entropy([[Value(1.0), Value(2.0)]], [1]).data
+    )
 
 
-@pytest.mark.parametrize("logits,target,loss,grad", [
-    ([1000.0, -1000.0, 0.0], 1, 2000.0, [1.0, -1.0, 0.0]),
-    ([-1000.0, 1000.0, 0.0], 1, 0.0, [0.0, 0.0, 0.0]),
-    ([1000.0, 1000.0], 0, math.log(2), [-0.5, 0.5]),
-    ([-1000.0, -1000.0, -1000.0], 2, math.log(3), [1 / 3, 1 / 3, -2 / 3]),
-    ([1e6, -1e6], 1, 2e6, [1.0, -1.0]),
-])
+@pytest.mark.parametrize(
+    "logits,target,loss,grad",
+    [
+        ([1000.0, -1000.0, 0.0], 1, 2000.0, [1.0, -1.0, 0.0]),
+        ([-1000.0, 1000.0, 0.0], 1, 0.0, [0.0, 0.0, 0.0]),
+        ([1000.0, 1000.0], 0, math.log(2), [-0.5, 0.5]),
+        ([-1000.0, -1000.0, -1000.0], 2, math.log(3), [1 / 3, 1 / 3, -2 / 3]),
+        ([1e6, -1e6], 1, 2e6, [1.0, -1.0]),
+    ],
+)
 def test_cross_entropy_stays_finite_at_huge_logits(logits, target, loss, grad):
     z = [Value(v) for v in logits]
     out = cross_entropy(z, target)
@@ -140,20 +154,23 @@ def test_hinge_has_no_gradient_beyond_the_margin():
     assert [v.grad for v in s] == [0.0, -0.5]
 
 
-@pytest.mark.parametrize("call,error,match", [
-    (lambda: hinge([Value(1.0)], [0]), ValueError, r"labels -1 or \+1, got 0"),
-    (lambda: mse([Value(1.0)], [1.0, 2.0]), ValueError, "1 scores but 2 targets"),
-    (lambda: mse([], []), ValueError, "at least one sample"),
-    (lambda: mse([[Value(1.0)]], [1.0]), TypeError, "one Value or number"),
-    (lambda: mse([Value(1.0)], ["1"]), TypeError, "targets must be numbers"),
-    (lambda: mse(Value(1.0), [1.0]), TypeError, "one score, so its target must be one number"),
-    (lambda: binary_cross_entropy([Value(1.0)], [2]), ValueError, "between 0 and 1"),
-    (lambda: cross_entropy([Value(1.0), Value(2.0)], 2), ValueError, r"not a class index in 0..1"),
-    (lambda: cross_entropy([[Value(1.0), Value(2.0)]], [0, 1]), ValueError, "1 samples but 2 targets"),
-    (lambda: cross_entropy([Value(1.0)], 0), ValueError, "at least 2 logits"),
-    (lambda: l2_penalty([1.0]), TypeError, "needs Values"),
-    (lambda: l2_penalty([Value(1.0)], -1), ValueError, "alpha must be"),
-])
+@pytest.mark.parametrize(
+    "call,error,match",
+    [
+        (lambda: hinge([Value(1.0)], [0]), ValueError, r"labels -1 or \+1, got 0"),
+        (lambda: mse([Value(1.0)], [1.0, 2.0]), ValueError, "1 scores but 2 targets"),
+        (lambda: mse([], []), ValueError, "at least one sample"),
+        (lambda: mse([[Value(1.0)]], [1.0]), TypeError, "one Value or number"),
+        (lambda: mse([Value(1.0)], ["1"]), TypeError, "targets must be numbers"),
+        (lambda: mse(Value(1.0), [1.0]), TypeError, "one score, so its target must be one number"),
+        (lambda: binary_cross_entropy([Value(1.0)], [2]), ValueError, "between 0 and 1"),
+        (lambda: cross_entropy([Value(1.0), Value(2.0)], 2), ValueError, r"not a class index in 0..1"),
+        (lambda: cross_entropy([[Value(1.0), Value(2.0)]], [0, 1]), ValueError, "1 samples but 2 targets"),
+        (lambda: cross_entropy([Value(1.0)], 0), ValueError, "at least 2 logits"),
+        (lambda: l2_penalty([1.0]), TypeError, "needs Values"),
+        (lambda: l2_penalty([Value(1.0)], -1), ValueError, "alpha must be"),
+    ],
+)
 def test_bad_arguments(call, error, match):
     with pytest.raises(error, match=match):
         call()

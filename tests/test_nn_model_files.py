@@ -30,8 +30,15 @@ def _python(code, *, timeout=60, cwd=None, **kwargs):
     """Run ``code`` in a fresh interpreter using this tree; never waits longer than ``timeout``."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kwargs,
+    )
 
 
 _LOAD = """
@@ -46,11 +53,12 @@ except ValueError as exc:
 
 # ----------------------------------------------------------------- what is read
 
+
 @posix_only
 def test_a_fifo_is_refused_at_once_without_blocking(tmp_path):
     fifo = tmp_path / "model.json"
     os.mkfifo(fifo)
-    r = _python(_LOAD.format(path=str(fifo)), timeout=60)   # it used to wait for a writer forever
+    r = _python(_LOAD.format(path=str(fifo)), timeout=60)  # it used to wait for a writer forever
     assert r.returncode == 0, r.stderr
     assert "ValueError:" in r.stdout and "FIFO" in r.stdout and "not a regular file" in r.stdout
     assert "model.json" in r.stdout
@@ -58,6 +66,7 @@ def test_a_fifo_is_refused_at_once_without_blocking(tmp_path):
 
 def _limit_memory():
     import resource
+
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
 
@@ -78,12 +87,15 @@ def test_a_directory_is_an_os_error(tmp_path):
 def test_a_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path, monkeypatch):
     big = tmp_path / "big.json"
     with open(big, "wb") as f:
-        f.truncate(200 * 1024 * 1024)                 # sparse: 200 MB of zeros, no disk used
+        f.truncate(200 * 1024 * 1024)  # sparse: 200 MB of zeros, no disk used
     monkeypatch.setattr(files.os, "read", lambda *a: pytest.fail("the file was read"))
     model = _model()
     before = _snapshot(model)
-    with pytest.raises(ValueError, match=r"big.json' is 209,715,200 bytes, over the limit of "
-                                         r"33,554,432 bytes; .*pass max_bytes=209715200"):
+    with pytest.raises(
+        ValueError,
+        match=r"big.json' is 209,715,200 bytes, over the limit of "
+        r"33,554,432 bytes; .*pass max_bytes=209715200",
+    ):
         model.load(big)
     assert _snapshot(model) == before
 
@@ -101,11 +113,16 @@ def test_max_bytes_raises_or_lowers_the_cap(tmp_path):
 
 # --------------------------------------------------------------- what is parsed
 
-@pytest.mark.parametrize("text", [
-    "[" * 100_000 + "]" * 100_000,
-    '{"format": ' + "[" * 100_000 + "]" * 100_000 + "}",
-    '{"a": ' * 100_000 + "1" + "}" * 100_000,
-], ids=["list", "inside the object", "objects"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"format": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"a": ' * 100_000 + "1" + "}" * 100_000,
+    ],
+    ids=["list", "inside the object", "objects"],
+)
 def test_deep_nesting_is_the_documented_value_error(tmp_path, text):
     path = tmp_path / "deep.json"
     path.write_text(text)
@@ -116,8 +133,7 @@ def test_deep_nesting_is_the_documented_value_error(tmp_path, text):
 
 def test_moderate_nesting_in_a_field_gives_a_short_message(tmp_path):
     path = tmp_path / "m.json"
-    doc = {"format": "autograd-lite-model", "version": 1, "architecture": repr(_model()),
-           "parameters": {}}
+    doc = {"format": "autograd-lite-model", "version": 1, "architecture": repr(_model()), "parameters": {}}
     doc["parameters"] = {name: [[[[[[[[1]]]]]]]] for name in _model().state_dict()}
     path.write_text(json.dumps(doc))
     with pytest.raises(ValueError, match="not a number") as info:
@@ -128,8 +144,12 @@ def test_moderate_nesting_in_a_field_gives_a_short_message(tmp_path):
 @pytest.mark.parametrize("where", ["parameter", "version"])
 def test_huge_integers_are_the_documented_value_error(tmp_path, where):
     model = _model()
-    doc = {"format": "autograd-lite-model", "version": 1, "architecture": repr(model),
-           "parameters": model.state_dict()}
+    doc = {
+        "format": "autograd-lite-model",
+        "version": 1,
+        "architecture": repr(model),
+        "parameters": model.state_dict(),
+    }
     text = json.dumps(doc)
     digits = "9" * 5000
     if where == "parameter":
@@ -149,13 +169,17 @@ def test_huge_integers_are_the_documented_value_error(tmp_path, where):
 
 def test_messages_with_lone_surrogates_can_be_printed(tmp_path, capsys):
     model = _model()
-    doc = {"format": "autograd-lite-model", "version": 1, "architecture": "MLP\ud800 \udcff",
-           "parameters": model.state_dict()}
+    doc = {
+        "format": "autograd-lite-model",
+        "version": 1,
+        "architecture": "MLP\ud800 \udcff",
+        "parameters": model.state_dict(),
+    }
     path = tmp_path / "surrogate.json"
-    path.write_text(json.dumps(doc))                  # ASCII JSON with \\ud800 escapes
+    path.write_text(json.dumps(doc))  # ASCII JSON with \\ud800 escapes
     with pytest.raises(ValueError) as info:
         model.load(path)
-    print(info.value)                                 # used to raise UnicodeEncodeError
+    print(info.value)  # used to raise UnicodeEncodeError
     str(info.value).encode("utf-8")
     assert "\\ud800" in capsys.readouterr().out
 
@@ -172,11 +196,12 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path):
 
 # ----------------------------------------------------------------- saving
 
+
 def test_a_name_of_250_bytes_can_be_saved(tmp_path):
     limit = os.pathconf(tmp_path, "PC_NAME_MAX") if hasattr(os, "pathconf") else 255
     name = "m" * (min(limit, 255) - 5) + ".json"
     path = tmp_path / name
-    _model(seed=2).save(path)                         # the temp name used to be 14 bytes longer
+    _model(seed=2).save(path)  # the temp name used to be 14 bytes longer
     assert os.listdir(tmp_path) == [name]
     assert _model().load(path).state_dict() == _model(seed=2).state_dict()
 
@@ -186,8 +211,8 @@ def test_saving_through_a_symlink_writes_its_target(tmp_path):
     real.parent.mkdir()
     link = tmp_path / "latest.json"
     link.symlink_to(real)
-    _model(seed=3).save(link)                         # target missing: it is created
-    _model(seed=4).save(link)                         # target present: it is replaced
+    _model(seed=3).save(link)  # target missing: it is created
+    _model(seed=4).save(link)  # target present: it is replaced
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert _model().load(real).state_dict() == _model(seed=4).state_dict()
     assert sorted(os.listdir(real.parent)) == ["real.json"]
@@ -223,10 +248,13 @@ def test_a_non_finite_parameter_is_refused_at_save_by_its_name(tmp_path, bad):
     good = path.read_bytes()
     w = dict(model.named_parameters())["layers.1.neurons.0.w.2"]
     with pytest.raises(ValueError, match=r"Value.data got .*: data must be a finite number"):
-        w.data = bad                      # refused where it happens
-    w._d = bad                            # a parameter corrupted behind the library's back
-    with pytest.raises(ValueError, match=r"save\(\): parameter 'layers.1.neurons.0.w.2' is "
-                                         r".*not a finite number, so '.*model.json' was not written"):
+        w.data = bad  # refused where it happens
+    w._d = bad  # a parameter corrupted behind the library's back
+    with pytest.raises(
+        ValueError,
+        match=r"save\(\): parameter 'layers.1.neurons.0.w.2' is "
+        r".*not a finite number, so '.*model.json' was not written",
+    ):
         model.save(path)
     assert path.read_bytes() == good
     assert os.listdir(tmp_path) == ["model.json"]
@@ -253,10 +281,11 @@ def test_temp_files_of_a_killed_save_are_removed_by_the_next_save(tmp_path):
     path = tmp_path / "model.json"
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    proc = subprocess.Popen([sys.executable, "-c", _SLOW_SAVE, str(path)], env=env,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_SAVE, str(path)], env=env, stdout=subprocess.PIPE, text=True
+    )
     try:
-        assert proc.stdout.readline() == "writing\n"   # the temp file exists and is being written
+        assert proc.stdout.readline() == "writing\n"  # the temp file exists and is being written
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
@@ -264,7 +293,7 @@ def test_temp_files_of_a_killed_save_are_removed_by_the_next_save(tmp_path):
     left = os.listdir(tmp_path)
     assert len(left) == 1 and left[0].startswith(files.TEMP_PREFIX), left
     assert files.stale_temp_files(str(tmp_path)) == [str(tmp_path / left[0])]
-    _model().save(tmp_path / "other.json")            # any later save into the folder cleans up
+    _model().save(tmp_path / "other.json")  # any later save into the folder cleans up
     assert sorted(os.listdir(tmp_path)) == ["other.json"]
 
 

@@ -27,7 +27,7 @@ def test_round_trip_gives_identical_predictions(tmp_path):
     other = MLP(2, [8, 8, 1], seed=99)
     assert predict(other, X) != predict(model, X)
     assert other.load(path) is other
-    assert predict(other, X) == predict(model, X)          # exact, float for float
+    assert predict(other, X) == predict(model, X)  # exact, float for float
     assert other.state_dict() == model.state_dict()
 
 
@@ -52,8 +52,12 @@ def test_saved_file_gets_ordinary_permissions(tmp_path):
 
 
 def _doc(model):
-    return {"format": "autograd-lite-model", "version": 1, "architecture": repr(model),
-            "parameters": model.state_dict()}
+    return {
+        "format": "autograd-lite-model",
+        "version": 1,
+        "architecture": repr(model),
+        "parameters": model.state_dict(),
+    }
 
 
 def _edit(model, change):
@@ -70,39 +74,67 @@ BAD_FILES = {
     "invalid JSON": (lambda m: '{"format": "autograd-lite-model", ', "not valid JSON"),
     "not UTF-8": (lambda m: b'{"format": "\xff\xfe"}', "not UTF-8"),
     "not an object": (lambda m: "[1, 2, 3]", "must hold a JSON object"),
-    "other format": (lambda m: _edit(m, lambda d: d.update(format="pickle")),
-                     "not an autograd-lite model"),
-    "wrong version": (lambda m: _edit(m, lambda d: d.update(version=2)),
-                      "has version 2; this autograd-lite reads version 1"),
+    "other format": (lambda m: _edit(m, lambda d: d.update(format="pickle")), "not an autograd-lite model"),
+    "wrong version": (
+        lambda m: _edit(m, lambda d: d.update(version=2)),
+        "has version 2; this autograd-lite reads version 1",
+    ),
     "version as text": (lambda m: _edit(m, lambda d: d.update(version="1")), "has version '1'"),
-    "wrong architecture": (lambda m: _edit(m, lambda d: d.update(architecture=repr(MLP(2, [5, 1])))),
-                           r"is for MLP\(2, \[5, 1\].*, but this model is MLP\(2, \[4, 1\]"),
+    "wrong architecture": (
+        lambda m: _edit(m, lambda d: d.update(architecture=repr(MLP(2, [5, 1])))),
+        r"is for MLP\(2, \[5, 1\].*, but this model is MLP\(2, \[4, 1\]",
+    ),
     "no parameters": (lambda m: _edit(m, lambda d: d.pop("parameters")), "has no 'parameters'"),
-    "parameters not a mapping": (lambda m: _edit(m, lambda d: d.update(parameters=[1.0] * 17)),
-                                 "must map parameter names to numbers, not list"),
-    "one number too few": (lambda m: _edit(m, lambda d: d["parameters"].pop(_first(d))),
-                           "has 16 parameters, the model has 17"),
-    "one number too many": (lambda m: _edit(m, lambda d: d["parameters"].update(extra=1.0)),
-                            "has 18 parameters, the model has 17"),
-    "renamed parameter": (lambda m: _edit(m, lambda d: d["parameters"].update(
-        {"layers.9.w": d["parameters"].pop("layers.0.neurons.0.b")})),
-        r"names do not match: missing \['layers.0.neurons.0.b'\], unexpected \['layers.9.w'\]"),
-    "a string": (lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): "0.5"})),
-                 r"parameter 'layers.0.neurons.0.w.0' is '0.5', not a number"),
-    "a boolean": (lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): True})),
-                  "is True, not a number"),
-    "null": (lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): None})),
-             "is None, not a number"),
-    "NaN": (lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): float("nan")})),
-            "is nan, not a finite number"),
-    "Infinity": (lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): float("inf")})),
-                 "is inf, not a finite number"),
-    "overflowing literal": (lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): 1.0}))
-                            .replace(": 1.0", ": 1e999", 1), "not a finite number"),
-    "huge integer": (lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): 10 ** 400})),
-                     "not a finite number"),
-    "duplicate name": (lambda m: _edit(m, lambda d: None).replace(
-        '"layers.0.neurons.0.w.1"', '"layers.0.neurons.0.w.0"', 1), "names 'layers.0.neurons.0.w.0' twice"),
+    "parameters not a mapping": (
+        lambda m: _edit(m, lambda d: d.update(parameters=[1.0] * 17)),
+        "must map parameter names to numbers, not list",
+    ),
+    "one number too few": (
+        lambda m: _edit(m, lambda d: d["parameters"].pop(_first(d))),
+        "has 16 parameters, the model has 17",
+    ),
+    "one number too many": (
+        lambda m: _edit(m, lambda d: d["parameters"].update(extra=1.0)),
+        "has 18 parameters, the model has 17",
+    ),
+    "renamed parameter": (
+        lambda m: _edit(
+            m, lambda d: d["parameters"].update({"layers.9.w": d["parameters"].pop("layers.0.neurons.0.b")})
+        ),
+        r"names do not match: missing \['layers.0.neurons.0.b'\], unexpected \['layers.9.w'\]",
+    ),
+    "a string": (
+        lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): "0.5"})),
+        r"parameter 'layers.0.neurons.0.w.0' is '0.5', not a number",
+    ),
+    "a boolean": (
+        lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): True})),
+        "is True, not a number",
+    ),
+    "null": (
+        lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): None})),
+        "is None, not a number",
+    ),
+    "NaN": (
+        lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): float("nan")})),
+        "is nan, not a finite number",
+    ),
+    "Infinity": (
+        lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): float("inf")})),
+        "is inf, not a finite number",
+    ),
+    "overflowing literal": (
+        lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): 1.0})).replace(": 1.0", ": 1e999", 1),
+        "not a finite number",
+    ),
+    "huge integer": (
+        lambda m: _edit(m, lambda d: d["parameters"].update({_first(d): 10**400})),
+        "not a finite number",
+    ),
+    "duplicate name": (
+        lambda m: _edit(m, lambda d: None).replace('"layers.0.neurons.0.w.1"', '"layers.0.neurons.0.w.0"', 1),
+        "names 'layers.0.neurons.0.w.0' twice",
+    ),
 }
 
 
@@ -134,7 +166,7 @@ def test_the_bad_value_is_checked_even_when_it_is_the_last_one(tmp_path):
     before = _snapshot(model)
     with pytest.raises(ValueError, match=f"parameter '{last}'"):
         model.load(path)
-    assert _snapshot(model) == before        # not even the earlier, valid numbers were applied
+    assert _snapshot(model) == before  # not even the earlier, valid numbers were applied
 
 
 def test_missing_file(tmp_path):
@@ -212,5 +244,5 @@ def test_a_subclass_that_extends_a_model_is_labelled_with_full_names_once_built(
     labels = [p.label for p in m.parameters()]
     assert labels == [name for name, _ in m.named_parameters()]
     assert labels[0] == "layers.0.neurons.0.w.0" and labels[-1] == "scale"
-    assert type(m) is Scaled                                 # a plain class: no metaclass
+    assert type(m) is Scaled  # a plain class: no metaclass
     assert list(inspect.signature(MLP).parameters)[:2] == ["nin", "sizes"]

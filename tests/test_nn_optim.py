@@ -27,10 +27,10 @@ def test_sgd_step_is_p_minus_lr_grad():
 def test_sgd_momentum_accumulates_velocity():
     (p,) = _params((1.0, 1.0))
     opt = SGD([p], lr=0.1, momentum=0.9)
-    opt.step()                      # v = 1,            p = 1 - 0.1
+    opt.step()  # v = 1,            p = 1 - 0.1
     assert p.data == pytest.approx(0.9)
     p.grad = 2.0
-    opt.step()                      # v = 0.9 * 1 + 2,  p = 0.9 - 0.29
+    opt.step()  # v = 0.9 * 1 + 2,  p = 0.9 - 0.29
     assert p.data == pytest.approx(0.9 - 0.1 * 2.9)
 
 
@@ -51,7 +51,7 @@ def test_adam_matches_the_formulas_over_three_steps():
         g = g + wd * x
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
-        x -= lr * (m / (1 - b1 ** t)) / (math.sqrt(v / (1 - b2 ** t)) + eps)
+        x -= lr * (m / (1 - b1**t)) / (math.sqrt(v / (1 - b2**t)) + eps)
         assert p.data == pytest.approx(x, rel=1e-12)
 
 
@@ -82,21 +82,21 @@ def test_step_is_all_or_nothing_when_a_value_would_overflow():
         opt.step()
     assert [p.data for p in ps] == [1.0, 1.0]
     ps[1].grad = 1.0
-    opt.step()                      # the failed step left no velocity behind
+    opt.step()  # the failed step left no velocity behind
     assert [p.data for p in ps] == pytest.approx([1.0 - 1e10, 1.0 - 1e10])
 
 
 def test_zero_grad_and_duplicates():
     ps = _params((1.0, 3.0), (2.0, 4.0))
-    opt = SGD(ps + [ps[0]], lr=0.1)
-    assert len(opt.params) == 2          # a parameter listed twice is stepped once
+    opt = SGD([*ps, ps[0]], lr=0.1)
+    assert len(opt.params) == 2  # a parameter listed twice is stepped once
     opt.zero_grad()
     assert [p.grad for p in ps] == [0.0, 0.0]
 
 
 def test_gradients_that_are_values_are_used_by_their_data():
     (p,) = _params((1.0, 0.0))
-    p.grad = Value(0.5)                  # as left by backward(create_graph=True)
+    p.grad = Value(0.5)  # as left by backward(create_graph=True)
     SGD([p], lr=1.0).step()
     assert p.data == 0.5
 
@@ -117,21 +117,24 @@ def test_training_a_model_lowers_the_loss_and_records_no_graph():
     assert all(p.parents == () for p in model.parameters())
 
 
-@pytest.mark.parametrize("make,error,match", [
-    (lambda p: SGD(p, lr=0), ValueError, "lr must be a number in"),
-    (lambda p: SGD(p, lr=float("nan")), ValueError, "lr must be"),
-    (lambda p: SGD(p, lr=0.1, momentum=1.0), ValueError, "momentum"),
-    (lambda p: SGD(p, lr=0.1, weight_decay=-1), ValueError, "weight_decay"),
-    (lambda p: Adam(p, betas=(0.9,)), ValueError, "betas must be a pair"),
-    (lambda p: Adam(p, betas=(0.9, 1.0)), ValueError, "each beta"),
-    (lambda p: Adam(p, eps=0), ValueError, "eps"),
-    (lambda p: SGD([], lr=0.1), ValueError, "no parameters"),
-    (lambda p: SGD([1.0], lr=0.1), TypeError, "parameters must be Values"),
-    (lambda p: SGD(p[0], lr=0.1), TypeError, "got one Value"),
-    (lambda p: LinearDecay(SGD(p), total_steps=0), ValueError, "total_steps"),
-    (lambda p: LinearDecay(SGD(p), 10, end_factor=2), ValueError, "end_factor"),
-    (lambda p: LinearDecay("sgd", 10), TypeError, "needs an optimizer"),
-])
+@pytest.mark.parametrize(
+    "make,error,match",
+    [
+        (lambda p: SGD(p, lr=0), ValueError, "lr must be a number in"),
+        (lambda p: SGD(p, lr=float("nan")), ValueError, "lr must be"),
+        (lambda p: SGD(p, lr=0.1, momentum=1.0), ValueError, "momentum"),
+        (lambda p: SGD(p, lr=0.1, weight_decay=-1), ValueError, "weight_decay"),
+        (lambda p: Adam(p, betas=(0.9,)), ValueError, "betas must be a pair"),
+        (lambda p: Adam(p, betas=(0.9, 1.0)), ValueError, "each beta"),
+        (lambda p: Adam(p, eps=0), ValueError, "eps"),
+        (lambda p: SGD([], lr=0.1), ValueError, "no parameters"),
+        (lambda p: SGD([1.0], lr=0.1), TypeError, "parameters must be Values"),
+        (lambda p: SGD(p[0], lr=0.1), TypeError, "got one Value"),
+        (lambda p: LinearDecay(SGD(p), total_steps=0), ValueError, "total_steps"),
+        (lambda p: LinearDecay(SGD(p), 10, end_factor=2), ValueError, "end_factor"),
+        (lambda p: LinearDecay("sgd", 10), TypeError, "needs an optimizer"),
+    ],
+)
 def test_bad_arguments(make, error, match):
     with pytest.raises(error, match=match):
         make(_params((1.0, 0.0)))

@@ -4,8 +4,22 @@ import random
 
 import pytest
 
-from nn import (MLP, SGD, Adam, History, LinearDecay, accuracy, cross_entropy, fit, hinge,
-                make_moons, make_spirals, make_xor, mse, predict)
+from nn import (
+    MLP,
+    SGD,
+    Adam,
+    History,
+    LinearDecay,
+    accuracy,
+    cross_entropy,
+    fit,
+    hinge,
+    make_moons,
+    make_spirals,
+    make_xor,
+    mse,
+    predict,
+)
 from nn.demo import train_moons
 
 
@@ -24,8 +38,7 @@ def test_xor_is_learned_for_at_least_9_of_10_seeds():
     solved = 0
     for seed in range(10):
         model = MLP(2, [4, 1], activation="tanh", seed=seed)
-        fit(model, X, labels, loss=mse, optimizer=SGD(model.parameters(), lr=0.1),
-            steps=200, progress=False)
+        fit(model, X, labels, loss=mse, optimizer=SGD(model.parameters(), lr=0.1), steps=200, progress=False)
         solved += accuracy(predict(model, X), labels) == 1.0
     assert solved >= 9
 
@@ -33,8 +46,15 @@ def test_xor_is_learned_for_at_least_9_of_10_seeds():
 def test_three_spirals_with_cross_entropy_reach_90_percent():
     X, y = make_spirals(90, classes=3, seed=0)
     model = MLP(2, [16, 3], activation="relu", seed=0)
-    history = fit(model, X, y, loss=cross_entropy, optimizer=Adam(model.parameters(), lr=0.05),
-                  steps=150, progress=False)
+    history = fit(
+        model,
+        X,
+        y,
+        loss=cross_entropy,
+        optimizer=Adam(model.parameters(), lr=0.05),
+        steps=150,
+        progress=False,
+    )
     assert accuracy(predict(model, X), y) >= 0.9
     assert history.loss[-1] < 0.5 * history.loss[0]
 
@@ -47,8 +67,9 @@ def test_seed_worked_example_rebuilt_with_nn():
     0.000152 and 0.000457 (0.00015 and 0.00045 with delta_h rounded to 0.003).
     """
     model = MLP(2, [1, 1], activation="sigmoid", output_activation="sigmoid", bias=False, seed=0)
-    model.load_state_dict({"layers.0.neurons.0.w.0": 0.4, "layers.0.neurons.0.w.1": -0.2,
-                           "layers.1.neurons.0.w.0": 0.1})
+    model.load_state_dict(
+        {"layers.0.neurons.0.w.0": 0.4, "layers.0.neurons.0.w.1": -0.2, "layers.1.neurons.0.w.0": 0.1}
+    )
     w1, w2, W = model.parameters()
     opt = SGD(model.parameters(), lr=0.5)
     y_hat = model([0.1, 0.3])
@@ -68,8 +89,16 @@ def test_fit_records_history_and_uses_the_schedule():
     labels = [2 * t - 1 for t in y]
     model = MLP(2, [4, 1], seed=0)
     opt = SGD(model.parameters(), lr=0.5)
-    h = fit(model, X, labels, optimizer=opt, schedule=LinearDecay(opt, 10, 0.1), steps=10,
-            alpha=1e-3, progress=False)
+    h = fit(
+        model,
+        X,
+        labels,
+        optimizer=opt,
+        schedule=LinearDecay(opt, 10, 0.1),
+        steps=10,
+        alpha=1e-3,
+        progress=False,
+    )
     assert isinstance(h, History) and len(h) == len(h.accuracy) == len(h.lr) == 10
     assert h.lr[0] == 0.5 and h.lr[-1] == pytest.approx(0.5 * (1 - 0.9 * 9 / 10))
     assert all(0.0 <= a <= 1.0 for a in h.accuracy)
@@ -118,17 +147,20 @@ def test_progress_false_prints_nothing(capsys):
 
 
 def test_accuracy_rules():
-    assert accuracy([0.5, -0.5, 0.2, -1.0], [1, -1, 0, 0]) == 0.75      # +-1 and 0/1 labels
-    assert accuracy([[0.1, 0.7, 0.2], [3.0, 1.0, 2.0]], [1, 2]) == 0.5   # argmax
+    assert accuracy([0.5, -0.5, 0.2, -1.0], [1, -1, 0, 0]) == 0.75  # +-1 and 0/1 labels
+    assert accuracy([[0.1, 0.7, 0.2], [3.0, 1.0, 2.0]], [1, 2]) == 0.5  # argmax
     with pytest.raises(ValueError, match="2 outputs but 1 targets"):
         accuracy([1.0, 2.0], [1])
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    (dict(steps=0), "steps must be a positive integer"),
-    (dict(batch_size=0), "batch_size must be a positive integer"),
-    (dict(alpha=-1.0), "alpha must be"),
-])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        ({"steps": 0}, "steps must be a positive integer"),
+        ({"batch_size": 0}, "batch_size must be a positive integer"),
+        ({"alpha": -1.0}, "alpha must be"),
+    ],
+)
 def test_fit_bad_arguments(kwargs, match):
     X, y = make_xor()
     with pytest.raises(ValueError, match=match):

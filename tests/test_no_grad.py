@@ -8,14 +8,29 @@ from autograd_lite.graph import topological_order
 from autograd_lite.value import is_grad_enabled
 
 OPERATIONS = {
-    "add": lambda a, b: a + b, "radd": lambda a, b: 2 + a, "sub": lambda a, b: a - b,
-    "rsub": lambda a, b: 1 - a, "mul": lambda a, b: a * b, "rmul": lambda a, b: 3 * a,
-    "div": lambda a, b: a / b, "rdiv": lambda a, b: 1 / a, "pow": lambda a, b: a ** b,
-    "pow_c": lambda a, b: a ** 2, "rpow": lambda a, b: 2 ** a, "neg": lambda a, b: -a,
-    "abs": lambda a, b: abs(a), "exp": lambda a, b: a.exp(), "log": lambda a, b: a.log(),
-    "sqrt": lambda a, b: a.sqrt(), "tanh": lambda a, b: a.tanh(), "sigmoid": lambda a, b: a.sigmoid(),
-    "relu": lambda a, b: a.relu(), "sin": lambda a, b: a.sin(), "cos": lambda a, b: a.cos(),
-    "sum": lambda a, b: al.sum([a, b, 1.0]), "dot": lambda a, b: al.dot([a, b], [b, 2.0], bias=a),
+    "add": lambda a, b: a + b,
+    "radd": lambda a, b: 2 + a,
+    "sub": lambda a, b: a - b,
+    "rsub": lambda a, b: 1 - a,
+    "mul": lambda a, b: a * b,
+    "rmul": lambda a, b: 3 * a,
+    "div": lambda a, b: a / b,
+    "rdiv": lambda a, b: 1 / a,
+    "pow": lambda a, b: a**b,
+    "pow_c": lambda a, b: a**2,
+    "rpow": lambda a, b: 2**a,
+    "neg": lambda a, b: -a,
+    "abs": lambda a, b: abs(a),
+    "exp": lambda a, b: a.exp(),
+    "log": lambda a, b: a.log(),
+    "sqrt": lambda a, b: a.sqrt(),
+    "tanh": lambda a, b: a.tanh(),
+    "sigmoid": lambda a, b: a.sigmoid(),
+    "relu": lambda a, b: a.relu(),
+    "sin": lambda a, b: a.sin(),
+    "cos": lambda a, b: a.cos(),
+    "sum": lambda a, b: al.sum([a, b, 1.0]),
+    "dot": lambda a, b: al.dot([a, b], [b, 2.0], bias=a),
 }
 
 
@@ -25,8 +40,8 @@ def test_no_grad_records_nothing(name):
     with no_grad():
         y = OPERATIONS[name](a, b)
     assert isinstance(y, Value)
-    assert y.parents == () and y.op == ""              # a leaf: no parents, no rule
-    assert y.data == OPERATIONS[name](a, b).data       # the same value as when recording
+    assert y.parents == () and y.op == ""  # a leaf: no parents, no rule
+    assert y.data == OPERATIONS[name](a, b).data  # the same value as when recording
     y.backward()
     assert a.grad == 0.0 and b.grad == 0.0
 
@@ -38,7 +53,8 @@ def _tiny_model():
 
     def loss():
         return al.sum([(al.dot(ws, x, bias=b).tanh() - y) ** 2 for x, y in data])
-    return ws + [b], loss
+
+    return [*ws, b], loss
 
 
 def _graph_shape(root):
@@ -55,13 +71,13 @@ def test_an_sgd_step_inside_no_grad_changes_no_graph():
         for p in params:
             p.data -= 0.1 * p.grad
             p.grad = 0.0
-        evaluation = loss()                       # an evaluation pass inside no_grad
-    assert _graph_shape(L) == shape               # the recorded graph is exactly as it was
-    assert all(p.parents == () and p.op == "" for p in params)     # parameters stay leaves
+        evaluation = loss()  # an evaluation pass inside no_grad
+    assert _graph_shape(L) == shape  # the recorded graph is exactly as it was
+    assert all(p.parents == () and p.op == "" for p in params)  # parameters stay leaves
     assert evaluation.parents == ()
-    assert evaluation.data < L.data                # the step went downhill
+    assert evaluation.data < L.data  # the step went downhill
     L2 = loss()
-    L2.backward()                                 # the next step backpropagates normally
+    L2.backward()  # the next step backpropagates normally
     assert all(p.grad != 0.0 for p in params) and [p.grad for p in params] != grads
 
 
@@ -84,21 +100,18 @@ def test_no_grad_nests_and_restores():
     with no_grad():
         with no_grad():
             assert not is_grad_enabled()
-        assert not is_grad_enabled()               # the inner exit keeps the outer setting
+        assert not is_grad_enabled()  # the inner exit keeps the outer setting
         assert (x * x).parents == ()
     assert is_grad_enabled()
     assert (x * x).parents == (x, x)
 
 
 def test_no_grad_restores_recording_when_an_exception_escapes():
-    with pytest.raises(ZeroDivisionError):
-        with no_grad():
-            with no_grad():
-                Value(1.0) / 0
+    with pytest.raises(ZeroDivisionError), no_grad(), no_grad():
+        Value(1.0) / 0
     assert is_grad_enabled()
-    with pytest.raises(ValueError, match=r"log\(\) of -1.0"):
-        with no_grad():
-            Value(-1.0).log()
+    with pytest.raises(ValueError, match=r"log\(\) of -1.0"), no_grad():
+        Value(-1.0).log()
     assert is_grad_enabled()
     x = Value(3.0)
     assert (x + 1).parents == (x,)
@@ -109,7 +122,7 @@ def test_detach_makes_a_leaf_that_stops_gradients():
     h = x * x
     d = h.detach()
     assert d.parents == () and d.data == 9.0 and d is not h
-    y = d * x                                      # d is a constant: dy/dx = 9, not 27
+    y = d * x  # d is a constant: dy/dx = 9, not 27
     y.backward()
     assert x.grad == 9.0
     assert x.detach().label == "x"

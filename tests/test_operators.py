@@ -15,23 +15,27 @@ UNARY = {
     "log": (lambda v: v.log(), math.log, lambda x: 1 / x, [0.1, 1.0, 7.0]),
     "sqrt": (lambda v: v.sqrt(), math.sqrt, lambda x: 0.5 / math.sqrt(x), [0.04, 1.0, 9.0]),
     "tanh": (lambda v: v.tanh(), math.tanh, lambda x: 1 - math.tanh(x) ** 2, [-2.0, 0.0, 0.5]),
-    "sigmoid": (lambda v: v.sigmoid(), lambda x: 1 / (1 + math.exp(-x)),
-                lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2, [-4.0, 0.0, 2.0]),
+    "sigmoid": (
+        lambda v: v.sigmoid(),
+        lambda x: 1 / (1 + math.exp(-x)),
+        lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2,
+        [-4.0, 0.0, 2.0],
+    ),
     "relu": (lambda v: v.relu(), lambda x: max(0.0, x), lambda x: 1.0 if x > 0 else 0.0, [-1.0, 2.0]),
     "sin": (lambda v: v.sin(), math.sin, math.cos, [-1.0, 0.0, 2.0]),
     "cos": (lambda v: v.cos(), math.cos, lambda x: -math.sin(x), [-1.0, 0.0, 2.0]),
-    "square": (lambda v: v ** 2, lambda x: x ** 2, lambda x: 2 * x, [-3.0, 0.5]),
-    "cube": (lambda v: v ** 3, lambda x: x ** 3, lambda x: 3 * x ** 2, [-2.0, 1.5]),
-    "pow_half": (lambda v: v ** 0.5, math.sqrt, lambda x: 0.5 / math.sqrt(x), [0.25, 4.0]),
-    "pow_neg": (lambda v: v ** -2, lambda x: x ** -2, lambda x: -2 * x ** -3, [-2.0, 0.5]),
-    "rpow": (lambda v: 2 ** v, lambda x: 2 ** x, lambda x: 2 ** x * math.log(2), [-1.0, 3.0]),
+    "square": (lambda v: v**2, lambda x: x**2, lambda x: 2 * x, [-3.0, 0.5]),
+    "cube": (lambda v: v**3, lambda x: x**3, lambda x: 3 * x**2, [-2.0, 1.5]),
+    "pow_half": (lambda v: v**0.5, math.sqrt, lambda x: 0.5 / math.sqrt(x), [0.25, 4.0]),
+    "pow_neg": (lambda v: v**-2, lambda x: x**-2, lambda x: -2 * x**-3, [-2.0, 0.5]),
+    "rpow": (lambda v: 2**v, lambda x: 2**x, lambda x: 2**x * math.log(2), [-1.0, 3.0]),
     "radd": (lambda v: 2 + v, lambda x: 2 + x, lambda x: 1.0, [1.0]),
     "add_c": (lambda v: v + 2, lambda x: x + 2, lambda x: 1.0, [1.0]),
     "rsub": (lambda v: 1 - v, lambda x: 1 - x, lambda x: -1.0, [3.0]),
     "sub_c": (lambda v: v - 1, lambda x: x - 1, lambda x: 1.0, [3.0]),
     "rmul": (lambda v: 2 * v, lambda x: 2 * x, lambda x: 2.0, [3.0]),
     "mul_c": (lambda v: v * 2, lambda x: x * 2, lambda x: 2.0, [3.0]),
-    "rdiv": (lambda v: 2 / v, lambda x: 2 / x, lambda x: -2 / x ** 2, [-0.5, 4.0]),
+    "rdiv": (lambda v: 2 / v, lambda x: 2 / x, lambda x: -2 / x**2, [-0.5, 4.0]),
     "div_c": (lambda v: v / 4, lambda x: x / 4, lambda x: 0.25, [3.0]),
 }
 
@@ -40,9 +44,13 @@ BINARY = {
     "add": (lambda a, b: a + b, lambda x, y: x + y, lambda x, y: (1.0, 1.0), [(1.0, 2.0)]),
     "sub": (lambda a, b: a - b, lambda x, y: x - y, lambda x, y: (1.0, -1.0), [(1.0, 2.0)]),
     "mul": (lambda a, b: a * b, lambda x, y: x * y, lambda x, y: (y, x), [(1.5, -2.0)]),
-    "div": (lambda a, b: a / b, lambda x, y: x / y, lambda x, y: (1 / y, -x / y ** 2), [(1.5, -2.0)]),
-    "pow": (lambda a, b: a ** b, lambda x, y: x ** y,
-            lambda x, y: (y * x ** (y - 1), x ** y * math.log(x)), [(1.5, 2.5), (0.3, -1.2)]),
+    "div": (lambda a, b: a / b, lambda x, y: x / y, lambda x, y: (1 / y, -x / y**2), [(1.5, -2.0)]),
+    "pow": (
+        lambda a, b: a**b,
+        lambda x, y: x**y,
+        lambda x, y: (y * x ** (y - 1), x**y * math.log(x)),
+        [(1.5, 2.5), (0.3, -1.2)],
+    ),
 }
 
 
@@ -93,7 +101,7 @@ def test_sigmoid_is_stable_for_large_inputs():
 
 def test_sum_is_one_node_with_every_value_as_parent():
     xs = [Value(float(i)) for i in range(5)]
-    s = al.sum(xs + [10])
+    s = al.sum([*xs, 10])
     assert s.data == 20.0 and s.parents == tuple(xs) and s.op == "sum"
     s.backward()
     assert [x.grad for x in xs] == [1.0] * 5
@@ -144,5 +152,5 @@ def test_values_hash_by_identity_and_compare_by_data():
 
 def test_op_names_show_constant_operands():
     x = Value(2.0)
-    ops = [v.op for v in (x + 1, x - 1, 1 - x, 2 * x, x / 4, 2 / x, x ** 3, 2 ** x, x * x, -x)]
+    ops = [v.op for v in (x + 1, x - 1, 1 - x, 2 * x, x / 4, 2 / x, x**3, 2**x, x * x, -x)]
     assert ops == ["+ 1.0", "- 1.0", "1.0 -", "* 2.0", "/ 4.0", "2.0 /", "**3.0", "2.0**", "*", "neg"]

@@ -1,4 +1,4 @@
-"""Pictures of a backward pass: stable frames, names that match the tables, fit, limits, fallbacks, exports."""
+"""Pictures of a backward pass: stable frames, names that match tables, fit, limits, fallbacks, exports."""
 
 import math
 import os
@@ -11,8 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import autograd_lite as al
-from autograd_lite import Value, draw_graph, trace_backward, trace_forward
-from autograd_lite import _graphviz
+from autograd_lite import Value, _graphviz, draw_graph, trace_backward, trace_forward
 from autograd_lite._export import frame_pictures
 from autograd_lite.viz import GraphTooLargeError, GraphvizTimeoutError, render
 
@@ -60,26 +59,30 @@ def test_every_frame_keeps_every_node_where_the_first_put_it():
     seen_texts = set()
     for p in pictures:
         shapes, texts = geometry(p)
-        assert shapes == first                  # same boxes, same text positions: nothing moves
+        assert shapes == first  # same boxes, same text positions: nothing moves
         seen_texts.add(repr(sorted(texts.items())))
-    assert len(seen_texts) == len(pictures)     # ...while the numbers change at every step
+    assert len(seen_texts) == len(pictures)  # ...while the numbers change at every step
     # the same holds for the Digraphs of trace.frame: every node pinned at the same place
-    pinned = {re.sub(r"label=\S+", "", line) for k in range(-1, len(trace))
-              for line in trace.frame(k).body if "pos=" in line and "->" not in line}
+    pinned = {
+        re.sub(r"label=\S+", "", line)
+        for k in range(-1, len(trace))
+        for line in trace.frame(k).body
+        if "pos=" in line and "->" not in line
+    }
     positions = [re.search(r'^\s*(\w+) .*pos="([^"]+)"', line).groups() for line in pinned]
-    assert len(dict(positions)) == len(set(positions))   # one position per node over all frames
+    assert len(dict(positions)) == len(set(positions))  # one position per node over all frames
 
 
 def test_boxes_are_sized_for_the_widest_number_they_will_show():
     x = Value(0.123456789, label="x")
-    y = (x * 3.0 + x * 7.0).exp()       # x's grad grows from 0 to a long number over the steps
+    y = (x * 3.0 + x * 7.0).exp()  # x's grad grows from 0 to a long number over the steps
     trace = trace_backward(y)
     layout = trace.layout(digits=8)
     last = trace.frame(len(trace) - 1, digits=8)
-    assert layout.nodes["v0"] == trace.layout(digits=8).nodes["v0"]     # computed once, cached
+    assert layout.nodes["v0"] == trace.layout(digits=8).nodes["v0"]  # computed once, cached
     width = float(layout.nodes["v0"][1]) * 72
     text = f"grad {trace.grads[x]:.8g}\u2026"
-    assert width >= 6 * len(text)      # Helvetica 11 pt: at least ~6 pt per character
+    assert width >= 6 * len(text)  # Helvetica 11 pt: at least ~6 pt per character
     assert "grad" in "".join(last.body)
 
 
@@ -87,7 +90,11 @@ def test_every_node_a_table_names_is_named_in_the_picture():
     *_, f = neuron()
     trace = trace_backward(f)
     forward = trace_forward(f)
-    names = {s.name for s in forward} | {trace.names[s.node] for s in trace} | {trace.names[s.parent] for s in trace}
+    names = (
+        {s.name for s in forward}
+        | {trace.names[s.node] for s in trace}
+        | {trace.names[s.parent] for s in trace}
+    )
     assert {"v2", "v4", "v5", "v6", "x", "w", "b"} <= names
     for picture in (frame_pictures(trace, [-1, 3], "svg")[1], draw_graph(f).pipe_svg().encode()):
         _, texts = geometry(picture)
@@ -129,15 +136,15 @@ def test_pictures_scale_to_their_container_and_keep_text_readable():
 def test_highlight_stays_visible_on_red_fills():
     x, w, b, f = neuron()
     f.backward()
-    plain = [line for line in draw_graph(f, highlight=[w]).body if 'label="w |' in line][0]
-    red = [line for line in draw_graph(f, highlight=[w], color_by_grad=True).body if 'label="w |' in line][0]
+    plain = next(line for line in draw_graph(f, highlight=[w]).body if 'label="w |' in line)
+    red = next(line for line in draw_graph(f, highlight=[w], color_by_grad=True).body if 'label="w |' in line)
     assert 'color="#d62728"' in plain
     assert 'color="#1f5fbf"' in red and "penwidth=3" in red
 
 
 def test_the_limit_counts_edges_and_stops_walking_early(monkeypatch):
     x = Value(0.5, label="x")
-    many = al.sum([x] * 1001)            # 2 nodes, 1001 edges
+    many = al.sum([x] * 1001)  # 2 nodes, 1001 edges
     with pytest.raises(GraphTooLargeError, match=r"2 nodes and 1001 edges.*edges count as well"):
         draw_graph(many)
     assert draw_graph(many, max_nodes=600) is not None
@@ -158,7 +165,7 @@ def test_one_leaf_used_fifty_times_is_laid_out_within_the_limit():
     x = Value(0.5, label="x")
     y = Value(1.0)
     for i in range(50):
-        y = y * x + Value(float(i))      # 152 values; x feeds 50 products
+        y = y * x + Value(float(i))  # 152 values; x feeds 50 products
     out = _graphviz.run(["dot", "-Tsvg"], draw_graph(y, show_grad=False).source, timeout=20)
     assert out.startswith(b"<?xml")
 
@@ -170,12 +177,14 @@ def slow_dot(tmp_path, monkeypatch):
     bin_dir.mkdir()
     pids = tmp_path / "pids"
     script = bin_dir / "dot"
-    script.write_text(textwrap.dedent(f"""\
+    script.write_text(
+        textwrap.dedent(f"""\
         #!/bin/sh
         sleep 300 &
         echo $$ $! > {pids}
         wait
-        """))
+        """)
+    )
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     return pids
@@ -184,6 +193,7 @@ def slow_dot(tmp_path, monkeypatch):
 def _all_dead(pids_file):
     """Whether the recorded processes are gone (a signal takes a moment to land: wait up to 10 s)."""
     import time
+
     for _ in range(1000):
         if _dead_now(pids_file):
             return True
@@ -225,7 +235,7 @@ def test_an_interrupt_stops_dot_with_its_children(slow_dot, monkeypatch):
     real = subprocess.Popen.communicate
 
     def interrupted(self, *args, **kwargs):
-        if kwargs.get("timeout") == 7:       # only the call of run(), not the reaping in _kill
+        if kwargs.get("timeout") == 7:  # only the call of run(), not the reaping in _kill
             while not slow_dot.exists() or not slow_dot.read_text().strip():
                 pass
             raise KeyboardInterrupt
@@ -271,9 +281,9 @@ def test_save_writes_a_self_contained_page_a_gif_and_single_steps(tmp_path):
     trace = trace_backward(f)
     page = trace.save(tmp_path / "steps.html").read_text()
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count("<svg") == len(trace) + 1                # every frame in the data...
-    assert page.count('<img class="agl-picture"') == 1         # ...and the first as an image without scripts
-    assert re.sub(r"http://www\.w3\.org/[\w/.]+", "", page).count("http") == 0   # nothing fetched
+    assert page.count("<svg") == len(trace) + 1  # every frame in the data...
+    assert page.count('<img class="agl-picture"') == 1  # ...and the first as an image without scripts
+    assert re.sub(r"http://www\.w3\.org/[\w/.]+", "", page).count("http") == 0  # nothing fetched
     for k in range(len(trace)):
         assert trace.explain(k).replace("\u00d7", "\\u00d7") in page
     gif = PIL.open(trace.save(tmp_path / "steps.gif"))
@@ -331,7 +341,7 @@ def clusters(source):
         line = line.strip()
         m = re.match(r"subgraph (\S+) \{", line)
         if m:
-            stack.append(m.group(1).strip("\""))
+            stack.append(m.group(1).strip('"'))
             out[stack[-1]] = []
         elif line == "}" and stack:
             stack.pop()
@@ -345,7 +355,8 @@ def test_an_mlp_is_drawn_in_one_box_per_layer_and_per_neuron():
     g = draw_graph(loss, group="module")
     boxes = clusters(g.source)
     assert set(boxes) == {"cluster_layers.0", "cluster_layers.1", "cluster_layers.2"} | {
-        f"cluster_layers.{i}.neurons.{j}" for i, n in ((0, 3), (1, 3), (2, 1)) for j in range(n)}
+        f"cluster_layers.{i}.neurons.{j}" for i, n in ((0, 3), (1, 3), (2, 1)) for j in range(n)
+    }
     order = al.topological_order(loss)
     index = {n: i for i, n in enumerate(order)}
     for name, p in model.named_parameters():
@@ -364,11 +375,11 @@ def test_a_collapsed_neuron_is_one_box_with_z_and_a():
     model, x, loss = mlp_loss()
     g = draw_graph(loss, group="module", collapse=True)
     labels = [ln for ln in g.body if "(tanh)" in ln]
-    assert len(labels) == 6                                     # 3 + 3 hidden neurons
+    assert len(labels) == 6  # 3 + 3 hidden neurons
     neuron = model.layers[0].neurons[1]
     z = al.dot(neuron.w, [xi.data for xi in x], bias=neuron.b).data
     assert any(f"z {z:.4g}" in ln and f"a {math.tanh(z):.4g}" in ln for ln in labels)
-    assert not any("layers.0.neurons.1.w.0" in ln for ln in g.body)   # weights are inside the box
+    assert not any("layers.0.neurons.1.w.0" in ln for ln in g.body)  # weights are inside the box
     assert draw_graph(loss, group="module", collapse=True).source == g.source
     with pytest.raises(ValueError, match="collapse=True needs group='module'"):
         draw_graph(loss, collapse=True)
@@ -386,17 +397,17 @@ def test_dot_dies_when_python_is_killed_outright(slow_dot):
     try:
         while not slow_dot.exists() or not slow_dot.read_text().strip():
             assert proc.poll() is None
-        proc.kill()                                  # SIGKILL: no atexit, no finally
+        proc.kill()  # SIGKILL: no atexit, no finally
     finally:
         proc.wait(timeout=60)
-    dot_pid, child_pid = slow_dot.read_text().split()    # `dot` itself; real dot starts no children
+    dot_pid, child_pid = slow_dot.read_text().split()  # `dot` itself; real dot starts no children
     only_dot = slow_dot.with_name("dot_pid")
     only_dot.write_text(dot_pid)
     try:
         assert _all_dead(only_dot)
     finally:
         try:
-            os.kill(int(child_pid), 9)                 # the fake dot's own child, orphaned
+            os.kill(int(child_pid), 9)  # the fake dot's own child, orphaned
         except ProcessLookupError:
             pass
 

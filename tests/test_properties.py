@@ -21,12 +21,14 @@ pytestmark = pytest.mark.filterwarnings(f"ignore::{GradcheckWarning.__module__}.
 
 def operator_property(name, **options):
     """The property test of one operator: random expressions of it match finite differences."""
+
     @settings(**options)
     @given(expressions(n_vars=3, ops=[name], max_depth=2))
     def check(e):
         assert name in e.operators
         report = gradcheck(e, e.point, order=2)
         assert not report.near_kinks, report  # points are away from kinks by construction
+
     return check
 
 

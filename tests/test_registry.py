@@ -20,7 +20,6 @@ from autograd_lite import Value, custom, ops
 from autograd_lite.cli import build_parser
 from autograd_lite.expr import FUNCTIONS as EXPR_FUNCTIONS
 from autograd_lite.expr import parse
-from autograd_lite.graph import reverse_sweep, topological_order
 from autograd_lite.testing import OPERATORS, expressions
 
 mpmath.mp.dps = 30
@@ -52,26 +51,44 @@ ORACLES = {
     "rsub": (lambda a, c: c - a, lambda a, c: (-1,), lambda a, c: 0),
     "mul": (lambda a, b: a * b, lambda a, b: (b, a), None),
     "mul_const": (lambda a, c: a * c, lambda a, c: (c,), lambda a, c: 0),
-    "div": (lambda a, b: a / b, lambda a, b: (1 / b, -a / b ** 2), None),
+    "div": (lambda a, b: a / b, lambda a, b: (1 / b, -a / b**2), None),
     "div_const": (lambda a, c: a / c, lambda a, c: (1 / c,), lambda a, c: 0),
-    "rdiv": (lambda a, c: c / a, lambda a, c: (-c / a ** 2,), lambda a, c: 2 * c / a ** 3),
-    "pow": (lambda a, b: a ** b, lambda a, b: (b * a ** (b - 1), a ** b * math.log(a)), None),
-    "pow_const": (lambda a, c: a ** c, lambda a, c: (c * a ** (c - 1),), lambda a, c: c * (c - 1) * a ** (c - 2)),
-    "pow_frac": (lambda a, c: a ** c, lambda a, c: (c * a ** (c - 1),), lambda a, c: c * (c - 1) * a ** (c - 2)),
-    "rpow": (lambda a, c: c ** a, lambda a, c: (c ** a * math.log(c),), lambda a, c: c ** a * math.log(c) ** 2),
+    "rdiv": (lambda a, c: c / a, lambda a, c: (-c / a**2,), lambda a, c: 2 * c / a**3),
+    "pow": (lambda a, b: a**b, lambda a, b: (b * a ** (b - 1), a**b * math.log(a)), None),
+    "pow_const": (
+        lambda a, c: a**c,
+        lambda a, c: (c * a ** (c - 1),),
+        lambda a, c: c * (c - 1) * a ** (c - 2),
+    ),
+    "pow_frac": (
+        lambda a, c: a**c,
+        lambda a, c: (c * a ** (c - 1),),
+        lambda a, c: c * (c - 1) * a ** (c - 2),
+    ),
+    "rpow": (lambda a, c: c**a, lambda a, c: (c**a * math.log(c),), lambda a, c: c**a * math.log(c) ** 2),
     "neg": (lambda a: -a, lambda a: (-1,), lambda a: 0),
     "abs": (abs, lambda a: (math.copysign(1, a),), lambda a: 0),
     "exp": (math.exp, lambda a: (math.exp(a),), math.exp),
-    "exp2": (lambda a: 2 ** a, lambda a: (2 ** a * math.log(2),), lambda a: 2 ** a * math.log(2) ** 2),
+    "exp2": (lambda a: 2**a, lambda a: (2**a * math.log(2),), lambda a: 2**a * math.log(2) ** 2),
     "expm1": (lambda a: math.exp(a) - 1, lambda a: (math.exp(a),), math.exp),
-    "log": (math.log, lambda a: (1 / a,), lambda a: -1 / a ** 2),
-    "log2": (lambda a: math.log(a) / math.log(2), lambda a: (1 / (a * math.log(2)),), lambda a: -1 / (a * a * math.log(2))),
-    "log10": (lambda a: math.log(a) / math.log(10), lambda a: (1 / (a * math.log(10)),),
-              lambda a: -1 / (a * a * math.log(10))),
+    "log": (math.log, lambda a: (1 / a,), lambda a: -1 / a**2),
+    "log2": (
+        lambda a: math.log(a) / math.log(2),
+        lambda a: (1 / (a * math.log(2)),),
+        lambda a: -1 / (a * a * math.log(2)),
+    ),
+    "log10": (
+        lambda a: math.log(a) / math.log(10),
+        lambda a: (1 / (a * math.log(10)),),
+        lambda a: -1 / (a * a * math.log(10)),
+    ),
     "log1p": (lambda a: math.log(1 + a), lambda a: (1 / (1 + a),), lambda a: -1 / (1 + a) ** 2),
-    "sqrt": (math.sqrt, lambda a: (0.5 / math.sqrt(a),), lambda a: -0.25 * a ** -1.5),
-    "cbrt": (lambda a: math.copysign(abs(a) ** (1 / 3), a), lambda a: (abs(a) ** (-2 / 3) / 3,),
-             lambda a: -2 / 9 * math.copysign(abs(a) ** (-5 / 3), a)),
+    "sqrt": (math.sqrt, lambda a: (0.5 / math.sqrt(a),), lambda a: -0.25 * a**-1.5),
+    "cbrt": (
+        lambda a: math.copysign(abs(a) ** (1 / 3), a),
+        lambda a: (abs(a) ** (-2 / 3) / 3,),
+        lambda a: -2 / 9 * math.copysign(abs(a) ** (-5 / 3), a),
+    ),
     "sin": (math.sin, lambda a: (math.cos(a),), lambda a: -math.sin(a)),
     "cos": (math.cos, lambda a: (-math.sin(a),), lambda a: -math.cos(a)),
     "tan": (math.tan, lambda a: (1 / math.cos(a) ** 2,), lambda a: 2 * math.sin(a) / math.cos(a) ** 3),
@@ -85,28 +102,56 @@ ORACLES = {
     "asinh": (math.asinh, lambda a: (1 / math.sqrt(a * a + 1),), lambda a: -a / (a * a + 1) ** 1.5),
     "acosh": (math.acosh, lambda a: (1 / math.sqrt(a * a - 1),), lambda a: -a / (a * a - 1) ** 1.5),
     "atanh": (math.atanh, lambda a: (1 / (1 - a * a),), lambda a: 2 * a / (1 - a * a) ** 2),
-    "hypot": (lambda a, b: math.sqrt(a * a + b * b),
-              lambda a, b: (a / math.sqrt(a * a + b * b), b / math.sqrt(a * a + b * b)), None),
-    "erf": (math.erf, lambda a: (2 / math.sqrt(math.pi) * math.exp(-a * a),),
-            lambda a: -4 * a / math.sqrt(math.pi) * math.exp(-a * a)),
-    "erfc": (math.erfc, lambda a: (-2 / math.sqrt(math.pi) * math.exp(-a * a),),
-             lambda a: 4 * a / math.sqrt(math.pi) * math.exp(-a * a)),
-    "lgamma": (_mp(mpmath.loggamma), lambda a: (float(mpmath.digamma(a)),), _mp(lambda a: mpmath.polygamma(1, a))),
-    "digamma": (_mp(mpmath.digamma), lambda a: (float(mpmath.polygamma(1, a)),),
-                _mp(lambda a: mpmath.polygamma(2, a))),
-    "polygamma": (lambda a, c: float(mpmath.polygamma(int(c), a)), lambda a, c: (float(mpmath.polygamma(int(c) + 1, a)),),
-                  lambda a, c: float(mpmath.polygamma(int(c) + 2, a))),
+    "hypot": (
+        lambda a, b: math.sqrt(a * a + b * b),
+        lambda a, b: (a / math.sqrt(a * a + b * b), b / math.sqrt(a * a + b * b)),
+        None,
+    ),
+    "erf": (
+        math.erf,
+        lambda a: (2 / math.sqrt(math.pi) * math.exp(-a * a),),
+        lambda a: -4 * a / math.sqrt(math.pi) * math.exp(-a * a),
+    ),
+    "erfc": (
+        math.erfc,
+        lambda a: (-2 / math.sqrt(math.pi) * math.exp(-a * a),),
+        lambda a: 4 * a / math.sqrt(math.pi) * math.exp(-a * a),
+    ),
+    "lgamma": (
+        _mp(mpmath.loggamma),
+        lambda a: (float(mpmath.digamma(a)),),
+        _mp(lambda a: mpmath.polygamma(1, a)),
+    ),
+    "digamma": (
+        _mp(mpmath.digamma),
+        lambda a: (float(mpmath.polygamma(1, a)),),
+        _mp(lambda a: mpmath.polygamma(2, a)),
+    ),
+    "polygamma": (
+        lambda a, c: float(mpmath.polygamma(int(c), a)),
+        lambda a, c: (float(mpmath.polygamma(int(c) + 1, a)),),
+        lambda a, c: float(mpmath.polygamma(int(c) + 2, a)),
+    ),
     "sigmoid": (_s, lambda a: (_s(a) * (1 - _s(a)),), lambda a: _s(a) * (1 - _s(a)) * (1 - 2 * _s(a))),
     "relu": (lambda a: max(a, 0.0), lambda a: (1.0 if a > 0 else 0.0,), lambda a: 0),
     "softplus": (lambda a: math.log(1 + math.exp(a)), lambda a: (_s(a),), lambda a: _s(a) * (1 - _s(a))),
-    "silu": (lambda a: a * _s(a), lambda a: (_s(a) + a * _s(a) * (1 - _s(a)),),
-             lambda a: _s(a) * (1 - _s(a)) * (2 + a * (1 - 2 * _s(a)))),
+    "silu": (
+        lambda a: a * _s(a),
+        lambda a: (_s(a) + a * _s(a) * (1 - _s(a)),),
+        lambda a: _s(a) * (1 - _s(a)) * (2 + a * (1 - 2 * _s(a))),
+    ),
     "gelu": (lambda a: a * _Phi(a), lambda a: (_Phi(a) + a * _phi(a),), lambda a: _phi(a) * (2 - a * a)),
-    "elu": (lambda a: a if a > 0 else math.exp(a) - 1, lambda a: (1.0 if a > 0 else math.exp(a),),
-            lambda a: 0 if a > 0 else math.exp(a)),
+    "elu": (
+        lambda a: a if a > 0 else math.exp(a) - 1,
+        lambda a: (1.0 if a > 0 else math.exp(a),),
+        lambda a: 0 if a > 0 else math.exp(a),
+    ),
     "leaky_relu": (lambda a, c: a if a > 0 else c * a, lambda a, c: (1.0 if a > 0 else c,), lambda a, c: 0),
-    "clip": (lambda a, c: min(max(a, c[0]), c[1]), lambda a, c: (1.0 if c[0] <= a <= c[1] else 0.0,),
-             lambda a, c: 0),
+    "clip": (
+        lambda a, c: min(max(a, c[0]), c[1]),
+        lambda a, c: (1.0 if c[0] <= a <= c[1] else 0.0,),
+        lambda a, c: 0,
+    ),
     "maximum": (max, lambda a, b: (1.0, 0.0) if a > b else (0.0, 1.0), None),
     "minimum": (min, lambda a, b: (1.0, 0.0) if a < b else (0.0, 1.0), None),
     "sum": (lambda a, b, c: a + b + c, lambda a, b, c: (1, 1, 1), None),
@@ -122,8 +167,10 @@ CANDIDATES = [0.7, -0.6, 1.3, 2.2, -1.7, 0.35, 3.1]
 def _points(form, c):
     """A few points inside the form's domain, away from its kinks."""
     kinks = form.kinks_for(c)
-    ok = [[x for x in CANDIDATES if d.contains(x) and all(abs(x - k) >= d.margin for k in kinks)]
-          for d in form.domain]
+    ok = [
+        [x for x in CANDIDATES if d.contains(x) and all(abs(x - k) >= d.margin for k in kinks)]
+        for d in form.domain
+    ]
     points = []
     for shift in range(3):
         p = [xs[(shift + i) % len(xs)] for i, xs in enumerate(ok)]
@@ -181,7 +228,9 @@ def test_every_method_is_on_value(rec):
     assert callable(getattr(Value, rec.method))
 
 
-@pytest.mark.parametrize("rec", [r for r in FUNCTION_RECORDS if r.arity != ops.VARIADIC], ids=lambda r: r.name)
+@pytest.mark.parametrize(
+    "rec", [r for r in FUNCTION_RECORDS if r.arity != ops.VARIADIC], ids=lambda r: r.name
+)
 def test_every_function_is_in_the_cli_whitelist_its_help_and_reserved_for_custom_ops(rec):
     assert rec.function in EXPR_FUNCTIONS
     graph = build_parser()._subparsers._group_actions[0].choices["graph"]
@@ -193,8 +242,11 @@ def test_every_function_is_in_the_cli_whitelist_its_help_and_reserved_for_custom
 
 @pytest.mark.parametrize("name", sorted(ops.REGISTRY))
 def test_every_operator_is_drawn_by_the_strategy(name):
-    e = find(expressions(n_vars=2, ops=[name], max_depth=1), lambda e: True,
-             settings=settings(database=None, max_examples=50))
+    e = find(
+        expressions(n_vars=2, ops=[name], max_depth=1),
+        lambda e: True,
+        settings=settings(database=None, max_examples=50),
+    )
     assert ops.REGISTRY[name].forms[0].name in e.operators or name in e.operators
 
 
@@ -213,21 +265,55 @@ def test_the_cli_evaluates_every_function():
         if name == "clip":
             args = ["x", "-1", "1"]
         e = parse(f"{name}({', '.join(args)})")
-        x = 0.6 if name in ("abs", "clip") else _points(OPERATORS[name], None if name != "polygamma" else 1.0)[0][0]
+        x = (
+            0.6
+            if name in ("abs", "clip")
+            else _points(OPERATORS[name], None if name != "polygamma" else 1.0)[0][0]
+        )
         out = e.evaluate({"x": Value(x)})
         assert isinstance(out, Value)
 
 
 def test_cli_graph_and_check_accept_new_operators(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "autograd_lite", "check", "atan2(y, x) * tan(x) + lgamma(y)",
-                        "--at", "x=0.4", "y=1.5", "--order", "2"], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograd_lite",
+            "check",
+            "atan2(y, x) * tan(x) + lgamma(y)",
+            "--at",
+            "x=0.4",
+            "y=1.5",
+            "--order",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr + r.stdout
-    r = subprocess.run([sys.executable, "-m", "autograd_lite", "graph", "maximum(softplus(x), gelu(x))",
-                        "--at", "x=0.4", "-o", str(tmp_path / "g.dot")], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograd_lite",
+            "graph",
+            "maximum(softplus(x), gelu(x))",
+            "--at",
+            "x=0.4",
+            "-o",
+            str(tmp_path / "g.dot"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
 
 
 # ---------------------------------------------------------------- fast paths
+
 
 @pytest.mark.parametrize("rec", [r for r in ops.REGISTRY.values() if r.fast and r.d], ids=lambda r: r.name)
 def test_every_fast_path_builds_what_its_record_says(rec):
@@ -255,6 +341,8 @@ def test_source_forms_compute_what_the_rules_compute():
         y = form(*[Value(x) for x in point], c=c)
         fwd, ds = ops.source_of(y)
         env = {**ops.FLOAT_NS, "P": [p.data for p in y.parents], "out": y.data}
-        assert eval(re.sub(r"\{p(\d+)\}", r"P[\1]", fwd).replace("{out}", "out"), env) == pytest.approx(y.data, rel=1e-15), name
+        assert eval(re.sub(r"\{p(\d+)\}", r"P[\1]", fwd).replace("{out}", "out"), env) == pytest.approx(
+            y.data, rel=1e-15
+        ), name
         got = [eval(re.sub(r"\{p(\d+)\}", r"P[\1]", d).replace("{out}", "out"), env) for d in ds]
         assert got == pytest.approx(list(y.local_grads()), rel=1e-15), name

@@ -11,9 +11,9 @@ from autograd_lite import Value
 def test_exp_sin_square_chain_rule(x0):
     """y = exp(sin(x^2)): dy/dx = exp(sin(x^2)) * cos(x^2) * 2x."""
     x = Value(x0)
-    y = (x ** 2).sin().exp()
+    y = (x**2).sin().exp()
     y.backward()
-    assert x.grad == pytest.approx(math.exp(math.sin(x0 ** 2)) * math.cos(x0 ** 2) * 2 * x0, rel=1e-12)
+    assert x.grad == pytest.approx(math.exp(math.sin(x0**2)) * math.cos(x0**2) * 2 * x0, rel=1e-12)
 
 
 def test_one_hidden_unit_sigmoid_example():
@@ -38,9 +38,9 @@ def test_one_hidden_unit_sigmoid_example():
     assert round(h.data, 2) == -0.02
     assert round(a.data, 3) == 0.495
     assert round(y_hat.data, 3) == 0.512
-    assert round(-z.grad, 3) == 0.122          # delta_o
-    assert round(-h.grad, 3) == 0.003          # delta_h
-    assert round(-eta * W.grad, 4) == 0.0302   # hidden-to-output step
+    assert round(-z.grad, 3) == 0.122  # delta_o
+    assert round(-h.grad, 3) == 0.003  # delta_h
+    assert round(-eta * W.grad, 4) == 0.0302  # hidden-to-output step
     # The seed prints 0.00015 and 0.00045 because it rounded delta_h to 0.003
     # before multiplying; unrounded, the steps are 0.000152 and 0.000457.
     steps = [-eta * wi.grad for wi in w]

@@ -14,7 +14,7 @@ from autograd_lite.notebook import Stepper
 
 def exp_sin_square():
     x = Value(0.5, label="x")
-    return x, (x ** 2).sin().exp()
+    return x, (x**2).sin().exp()
 
 
 def test_setting_the_slider_updates_frame_and_row_in_place():
@@ -22,10 +22,10 @@ def test_setting_the_slider_updates_frame_and_row_in_place():
     stepper = Stepper(y)
     picture, row = stepper.picture, stepper.row
     assert stepper.step == -1 and "Before step 0" in row.value
-    assert picture.value.count("grad ?") == 3          # x, x**2 and sin wait for their gradient
+    assert picture.value.count("grad ?") == 3  # x, x**2 and sin wait for their gradient
     for k in range(len(stepper.trace)):
         stepper.slider.value = k
-        assert stepper.picture is picture and stepper.row is row   # same widgets, new content
+        assert stepper.picture is picture and stepper.row is row  # same widgets, new content
         assert stepper.svg(k) in picture.value
         assert stepper.trace.row(k).splitlines()[-1] in row.value
         assert picture.value.count("grad ?") == 2 - k
@@ -85,7 +85,9 @@ def test_it_shows_itself_with_a_static_frame_beside_the_widget():
     # the kernel-free stepper holds every frame, starts at the step shown, and needs no network
     html = bundle["text/html"]
     assert html.count("<svg") == len(stepper.trace) + 1 and "<script" in html
-    assert '<img class="agl-picture"' in html            # the frame without scripts: an image and "http" not in html.replace("http://www.w3.org", "")
+    assert (
+        '<img class="agl-picture"' in html
+    )  # the frame without scripts: an image and "http" not in html.replace("http://www.w3.org", "")
     assert bundle["image/svg+xml"].startswith("<svg") and 'stroke="#d62728"' in bundle["image/svg+xml"]
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
@@ -120,5 +122,5 @@ def test_a_graph_over_the_limit_is_refused_before_it_is_traced(monkeypatch):
     small = x
     for _ in range(300):
         small = small * 1.0
-    stepper = Stepper(small, max_nodes=700)          # the frames are drawn under the same limit
+    stepper = Stepper(small, max_nodes=700)  # the frames are drawn under the same limit
     assert len(stepper.trace) == 300 and "<svg" in stepper.svg(299)

@@ -17,15 +17,16 @@ from autograd_lite import Value
 from autograd_lite.graph import StaleGraphError, forward_sweep, reverse_sweep, topological_order
 from autograd_lite.testing import expressions
 
-
 # ------------------------------------------------------------ dead branches
 
-@pytest.mark.parametrize("f", [lambda r: r.sqrt(), lambda r: r ** 0.5, lambda r: r ** 0.3, al.cbrt,
-                               lambda r: r.sqrt() * 2.0])
+
+@pytest.mark.parametrize(
+    "f", [lambda r: r.sqrt(), lambda r: r**0.5, lambda r: r**0.3, al.cbrt, lambda r: r.sqrt() * 2.0]
+)
 def test_a_dead_relu_feeding_an_infinite_slope_gives_zero_not_nan(f):
     x = Value(-1.0)
     f(x.relu()).backward()
-    assert x.grad == 0.0                       # the function is identically 0 near -1, as in PyTorch
+    assert x.grad == 0.0  # the function is identically 0 near -1, as in PyTorch
     x2 = Value(-1.0)
     y = f(x2.relu())
     y.backward(create_graph=True)
@@ -45,7 +46,7 @@ def test_a_dead_branch_gives_the_same_gradient_with_and_without_create_graph():
 def test_an_infinite_gradient_through_a_differentiable_rule_is_a_number_with_create_graph():
     for point in (0.0,):
         x = Value(point)
-        y = x.elu().sqrt()                  # elu(0) = 0 and sqrt has an infinite slope there
+        y = x.elu().sqrt()  # elu(0) = 0 and sqrt has an infinite slope there
         y.backward()
         fast = x.grad
         cg = reverse_sweep(topological_order(y), 1.0, create_graph=True)[x]
@@ -62,31 +63,51 @@ def test_forward_mode_follows_the_same_rule():
 
 # ------------------------------------------------------- fast == reference
 
+
 def _same(a, b):
     return (math.isnan(a) and math.isnan(b)) or a == b
 
 
-KINKY = ["relu", "abs", "sqrt", "maximum", "minimum", "clip", "leaky_relu", "mul", "add", "pow_frac",
-         "tanh", "exp", "sub", "cbrt", "elu", "dot", "sum"]
+KINKY = [
+    "relu",
+    "abs",
+    "sqrt",
+    "maximum",
+    "minimum",
+    "clip",
+    "leaky_relu",
+    "mul",
+    "add",
+    "pow_frac",
+    "tanh",
+    "exp",
+    "sub",
+    "cbrt",
+    "elu",
+    "dot",
+    "sum",
+]
 
 
-@given(expressions(n_vars=3, ops=KINKY, max_depth=3),
-       st.lists(st.sampled_from([0.0, -1.0, 1.0, 0.5, -0.5, 2.0]), min_size=3, max_size=3))
+@given(
+    expressions(n_vars=3, ops=KINKY, max_depth=3),
+    st.lists(st.sampled_from([0.0, -1.0, 1.0, 0.5, -0.5, 2.0]), min_size=3, max_size=3),
+)
 def test_the_fast_loop_equals_the_reference_loop_dead_branches_and_kinks_included(e, at):
-    for point in (e.point, tuple(at)):       # inside the domain, and on kinks and dead branches
+    for point in (e.point, tuple(at)):  # inside the domain, and on kinks and dead branches
         xs = [Value(x) for x in point]
         try:
             y = e(*xs)
         except (ValueError, ZeroDivisionError, OverflowError):
             continue
         assume(isinstance(y, Value))
-        y.backward()                                                  # the fast loop
+        y.backward()  # the fast loop
         fast = [x.grad for x in xs]
-        ref = reverse_sweep(topological_order(y), 1.0, steps=[])     # the reference loop
+        ref = reverse_sweep(topological_order(y), 1.0, steps=[])  # the reference loop
         assert all(_same(a, ref.get(x, 0.0)) for a, x in zip(fast, xs)), (point, fast, ref)
         cg = reverse_sweep(topological_order(y), 1.0, create_graph=True)
         assert all(_same(a, float(cg.get(x, 0.0))) for a, x in zip(fast, xs)), point
-        for i, x in enumerate(xs):                                    # forward mode, one direction each
+        for i, x in enumerate(xs):  # forward mode, one direction each
             t = forward_sweep(topological_order(y), {x: 1.0}).get(y, 0.0)
             if math.isfinite(fast[i]) and math.isfinite(t):
                 assert t == pytest.approx(fast[i], rel=1e-9, abs=1e-12), (point, i)
@@ -94,20 +115,23 @@ def test_the_fast_loop_equals_the_reference_loop_dead_branches_and_kinks_include
 
 # -------------------------------------------------------------- overflow
 
+
 def test_an_overflowing_derivative_gives_ieee_infinity_not_a_bare_error():
     x = Value(1e-200)
-    (x ** -1.5).backward()
+    (x**-1.5).backward()
     assert x.grad == -math.inf
     x = Value(1e-309)
-    (x ** x).backward()
+    (x**x).backward()
     assert x.grad == math.inf
 
 
 def test_a_failed_backward_changes_no_gradient():
     w = Value(2.0, label="w")
     w.grad = 0.25
+
     def rule(out, a, b):
         raise RuntimeError("boom")
+
     bad = al.op(rule, name="boom")(lambda a, b: a + b)
     z = bad(w * 3.0, w)
     y = z * w
@@ -129,15 +153,23 @@ def test_a_nan_result_is_reported_as_nan():
 
 # ------------------------------------------------------------ conventions
 
+
 def test_bool_of_a_value_is_that_of_its_data():
     assert bool(Value(2.0)) and not bool(Value(0.0)) and bool(Value(-0.5))
-    assert [v for v in (Value(0.0), Value(1.0)) if v][0].data == 1.0
+    assert next(v for v in (Value(0.0), Value(1.0)) if v).data == 1.0
 
 
 def test_real_numbers_of_any_type_become_python_floats():
     x = Value(1.5)
-    for y in (x + np.float32(2.5), x - np.float32(0.5), x / np.float32(2.0), np.float32(2.0) * x,
-              x * np.float64(2.0), x ** np.float32(2.0), Value(np.float32(2.0))):
+    for y in (
+        x + np.float32(2.5),
+        x - np.float32(0.5),
+        x / np.float32(2.0),
+        np.float32(2.0) * x,
+        x * np.float64(2.0),
+        x ** np.float32(2.0),
+        Value(np.float32(2.0)),
+    ):
         assert type(y.data) is float
     y = x * 2.0
     y.backward(np.float32(2.0))
@@ -146,9 +178,9 @@ def test_real_numbers_of_any_type_become_python_floats():
 
 def test_huge_integers_name_the_operation():
     with pytest.raises(OverflowError, match=r"Value\(\) got an integer of about 401 digits"):
-        Value(10 ** 400)
+        Value(10**400)
     with pytest.raises(OverflowError, match=r"\+ got an integer of about 401 digits"):
-        Value(1.0) + 10 ** 400
+        Value(1.0) + 10**400
 
 
 def test_changing_data_after_building_is_detected_and_names_the_node():
@@ -158,7 +190,7 @@ def test_changing_data_after_building_is_detected_and_names_the_node():
     with pytest.raises(StaleGraphError, match="'x'"):
         y.backward()
     assert x.grad == 0.0
-    y = x * x                   # built again after the change: fine
+    y = x * x  # built again after the change: fine
     y.backward()
     assert x.grad == 6.0
 

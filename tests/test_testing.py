@@ -10,8 +10,15 @@ from hypothesis import find, given, settings
 
 import autograd_lite as al
 from autograd_lite import GradcheckError, Value, gradcheck
-from autograd_lite.testing import (LIMIT, OPERATORS, Domain, Expression, Operator,
-                                   assert_gradients_match, expressions, values)
+from autograd_lite.testing import (
+    LIMIT,
+    OPERATORS,
+    Domain,
+    Operator,
+    assert_gradients_match,
+    expressions,
+    values,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::autograd_lite.check.GradcheckWarning")
 FIND = settings(database=None, max_examples=500)
@@ -20,6 +27,7 @@ NAMES = set(al.ops.FUNCTIONS) | {"abs", "bias"}
 
 
 # ------------------------------------------------------------------ values
+
 
 @given(values(-3.0, 2.0))
 def test_values_are_finite_normal_floats_in_range(x):
@@ -32,16 +40,23 @@ def test_values_keep_the_minimum_magnitude(x):
     assert abs(x) >= 0.5 and -1.0 <= x <= 4.0
 
 
-@pytest.mark.parametrize("args, kwargs", [
-    ((2.0, 1.0), {}), ((math.nan, 1.0), {}), ((0.0, math.inf), {}),
-    ((-1.0, 1.0), {"min_magnitude": 2.0}), ((-1.0, 1.0), {"min_magnitude": -1.0}),
-])
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [
+        ((2.0, 1.0), {}),
+        ((math.nan, 1.0), {}),
+        ((0.0, math.inf), {}),
+        ((-1.0, 1.0), {"min_magnitude": 2.0}),
+        ((-1.0, 1.0), {"min_magnitude": -1.0}),
+    ],
+)
 def test_values_rejects_bad_bounds(args, kwargs):
     with pytest.raises(ValueError, match="values"):
         values(*args, **kwargs)
 
 
 # ------------------------------------------------------------- expressions
+
 
 @given(expressions(n_vars=3))
 def test_an_expression_is_defined_and_differentiable_at_its_point(e):
@@ -72,7 +87,8 @@ def test_the_text_of_an_expression_is_python_that_computes_it(e):
     names = {name: getattr(al, name) for name in NAMES - {"abs", "bias"}}
     names.update({f"x{i}": Value(x) for i, x in enumerate(e.point)})
     assert eval(text, {"__builtins__": {"abs": abs}}, names).data == pytest.approx(
-        e(*e.point), rel=1e-12, abs=1e-300)
+        e(*e.point), rel=1e-12, abs=1e-300
+    )
     assert repr(e).startswith(text + "  where x0=")
 
 
@@ -95,8 +111,11 @@ def test_shrinking_gives_the_smallest_readable_expression():
 def test_a_wrong_rule_shrinks_to_a_small_counterexample(mutate):
     mutate("tanh", "1.0 + out * out")
     ops = ["add", "mul", "sub_const", "exp", "sin", "log", "tanh", "sigmoid", "relu", "dot"]
-    e = find(expressions(n_vars=3, ops=ops), lambda e: gradcheck(e, e.point, raise_exception=False).failed,
-             settings=FIND)
+    e = find(
+        expressions(n_vars=3, ops=ops),
+        lambda e: gradcheck(e, e.point, raise_exception=False).failed,
+        settings=FIND,
+    )
     assert re.fullmatch(r"tanh\(x[0-2]\)", str(e))
 
 
@@ -106,10 +125,16 @@ def test_a_user_defined_operator_can_be_drawn():
     assert str(e) == "cube(x0)" and e(2.0) == 8.0
 
 
-@pytest.mark.parametrize("kwargs, exc", [
-    ({"n_vars": 0}, ValueError), ({"max_depth": 0}, ValueError), ({"ops": []}, ValueError),
-    ({"ops": ["tangent"]}, ValueError), ({"ops": [len]}, TypeError),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc",
+    [
+        ({"n_vars": 0}, ValueError),
+        ({"max_depth": 0}, ValueError),
+        ({"ops": []}, ValueError),
+        ({"ops": ["tangent"]}, ValueError),
+        ({"ops": [len]}, TypeError),
+    ],
+)
 def test_expressions_rejects_bad_arguments(kwargs, exc):
     with pytest.raises(exc, match="expressions"):
         expressions(**kwargs)
@@ -125,14 +150,21 @@ def test_every_operator_applies_to_values_and_floats_alike():
     for op in OPERATORS.values():
         c = op.constants[0] if op.constants else None
         candidates = [1.25 + 0.5 * k for k in range(op.arity)] + [0.75, 0.3, -0.7, 2.0]
-        args = [next(x for x in candidates[k:] if d.contains(x) and all(abs(x - p) >= d.margin for p in op.kinks_for(c)))
-                for k, d in enumerate(op.domain)]
+        args = [
+            next(
+                x
+                for x in candidates[k:]
+                if d.contains(x) and all(abs(x - p) >= d.margin for p in op.kinks_for(c))
+            )
+            for k, d in enumerate(op.domain)
+        ]
         on_values = op(*[Value(a) for a in args], c=c)
         assert isinstance(on_values, Value) and on_values.op
         assert op(*args, c=c) == pytest.approx(on_values.data, rel=1e-15), op.name
 
 
 # -------------------------------------------------------------- for users
+
 
 def test_the_readme_example_is_a_working_hypothesis_test():
     readme = (pathlib.Path(__file__).parents[1] / "README.md").read_text()

@@ -30,9 +30,11 @@ def _run(*targets, timeout=60):
         def run():
             try:
                 t()
-            except BaseException as e:  # noqa: BLE001 - reported below
+            except BaseException as e:
                 errors.append(e)
+
         return run
+
     threads = [threading.Thread(target=wrap(t)) for t in targets]
     for t in threads:
         t.start()
@@ -58,6 +60,7 @@ def test_no_grad_in_one_thread_does_not_stop_another_from_recording():
         (x * x).backward()
         seen["grad"] = x.grad
         done.set()
+
     _run(evaluator, trainer)
     assert seen["grad"] == 6.0
 
@@ -76,6 +79,7 @@ def test_overlapping_no_grad_blocks_in_two_threads_leave_recording_on():
         with no_grad():
             b_in.set()
             a_out.wait(30)
+
     _run(a, b)
     assert al.graph.topological_order(Value(1.0) * 2.0)[0].data == 1.0
     assert (Value(1.0) * 2.0).parents
@@ -90,12 +94,14 @@ def test_grad_nesting_is_per_thread():
             inside.set()
             done.wait(30)
             return x * x
+
         al.grad(f)(1.0)
 
     def other():
         inside.wait(30)
         seen["g"] = al.grad(lambda x: x * x)(0.3)
         done.set()
+
     _run(outer, other)
     assert type(seen["g"]) is float and seen["g"] == pytest.approx(0.6)
 
@@ -117,6 +123,7 @@ def test_no_grad_is_per_asyncio_task():
         started, release = asyncio.Event(), asyncio.Event()
         _, g = await asyncio.gather(evaluate(started, release), train(started, release))
         return g
+
     assert asyncio.run(main()) == 4.0
 
 
@@ -129,7 +136,9 @@ def test_concurrent_backward_through_a_shared_node_sums_exactly():
         def run():
             for _ in range(rounds):
                 (shared * float(k + 1)).backward()
+
         return run
+
     _run(*[worker(k) for k in range(n)])
     total = rounds * sum(range(1, n + 1))
     assert x.grad == total * 3.0 and y.grad == total * 2.0
@@ -147,6 +156,7 @@ def test_gradients_never_erase_another_threads_backward():
     def inspector():
         for _ in range(rounds):
             assert al.gradients(loss, [w]) == [3.0]
+
     _run(trainer, inspector)
     assert w.grad == rounds * 3.0
 
@@ -169,6 +179,7 @@ def test_walks_never_touch_the_collector_settings():
 
 def test_the_opt_in_collector_pause_restores_what_it_found():
     from autograd_lite.graph import collector_paused
+
     with collector_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
@@ -176,6 +187,6 @@ def test_the_opt_in_collector_pause_restores_what_it_found():
     try:
         with collector_paused():
             pass
-        assert not gc.isenabled()           # the application's own setting is kept
+        assert not gc.isenabled()  # the application's own setting is kept
     finally:
         gc.enable()

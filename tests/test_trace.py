@@ -10,7 +10,7 @@ from autograd_lite import Value
 
 def exp_sin_square(x0=0.5):
     x = Value(x0, label="x")
-    a = x ** 2
+    a = x**2
     b = a.sin()
     y = b.exp()
     return x, a, b, y
@@ -27,7 +27,9 @@ def test_backward_trace_numbers_for_exp_sin_square_at_half():
         (1.0, c * e, c * e, c * e),
     ]
     for step, row in zip(trace, expected):
-        assert (step.local_grad, step.upstream, step.contribution, step.parent_grad) == pytest.approx(row, rel=1e-12)
+        assert (step.local_grad, step.upstream, step.contribution, step.parent_grad) == pytest.approx(
+            row, rel=1e-12
+        )
     assert [s.index for s in trace] == [0, 1, 2]
 
 
@@ -53,7 +55,7 @@ def replay(trace):
 def test_replay_with_reused_nodes_equals_backward():
     x, w = Value(0.7, label="x"), Value(-1.3, label="w")
     h = (x * w).tanh()
-    y = al.sum([h * h, al.dot([w, h], [x, x], bias=h), x ** 3 / (1 + w.exp())])
+    y = al.sum([h * h, al.dot([w, h], [x, x], bias=h), x**3 / (1 + w.exp())])
     trace = al.trace_backward(y)
     y.backward()
     assert replay(trace) == trace.grads
@@ -76,7 +78,7 @@ def test_grads_after_and_final_nodes():
 
 def test_final_waits_for_every_use():
     x = Value(2.0, label="x")
-    y = x * x + x          # x is used by two nodes
+    y = x * x + x  # x is used by two nodes
     trace = al.trace_backward(y)
     first_x_step = next(i for i, s in enumerate(trace) if s.parent is x)
     assert x not in trace.final_after(first_x_step)
@@ -101,9 +103,18 @@ def test_tables_are_aligned_text_and_html():
 def test_forward_descriptions_of_constant_operands():
     x = Value(3.0, label="x")
     names = {x: "x"}
-    cases = {x + 1: "x + 1.0", 1 - x: "1.0 - x", 2 * x: "x * 2.0", 2 / x: "2.0 / x",
-             2 ** x: "2.0**x", -x: "-x", abs(x): "abs(x)", x * x: "x * x"}
+    cases = {
+        x + 1: "x + 1.0",
+        1 - x: "1.0 - x",
+        2 * x: "x * 2.0",
+        2 / x: "2.0 / x",
+        2**x: "2.0**x",
+        -x: "-x",
+        abs(x): "abs(x)",
+        x * x: "x * x",
+    }
     from autograd_lite.trace import describe
+
     for node, text in cases.items():
         assert describe(node, names) == text
 
@@ -118,7 +129,7 @@ from hypothesis import strategies as st
 from autograd_lite.testing import expressions
 
 _NODE = re.compile(r'^\s*(v\d+) \[label="(?:\{ )?(.*?)(?: \})?"(.*)\]$')
-_EDGE = re.compile(r'^\s*(v\d+|op\d+) -> (v\d+|op\d+)(?: \[(.*)\])?$')
+_EDGE = re.compile(r"^\s*(v\d+|op\d+) -> (v\d+|op\d+)(?: \[(.*)\])?$")
 
 
 def dot_nodes(graph):
@@ -189,7 +200,7 @@ def test_pending_nodes_are_exactly_the_unreached_ones():
     y = shared_graph()
     trace = al.trace_backward(y)
     for k in range(-1, len(trace)):
-        reached = {trace.root} | {s.parent for s in trace[:k + 1]}
+        reached = {trace.root} | {s.parent for s in trace[: k + 1]}
         nodes = dot_nodes(trace.frame(k))
         pending = {trace.order[int(v[1:])] for v, (label, _) in nodes.items() if grad_field(label) == "?"}
         assert pending == set(trace.order) - reached
@@ -203,7 +214,7 @@ def test_final_frame_shows_the_gradients_of_backward():
     y = shared_graph()
     trace = al.trace_backward(y)
     last = trace.frame(len(trace) - 1)
-    assert all(node.grad == 0.0 for node in trace.order)   # frames touch no .grad
+    assert all(node.grad == 0.0 for node in trace.order)  # frames touch no .grad
     y.backward()
     full = al.draw_graph(y, layout=trace.layout())
     assert dot_nodes(last) == dot_nodes(full)
@@ -223,7 +234,7 @@ def test_replaying_every_step_gives_the_gradients_of_backward(e, data):
         out = out * xs[0] + xs[1] * out
     trace = al.trace_backward(out)
     replayed = replay(trace)
-    again = al.trace_backward(out).grads   # a second trace gives the same
+    again = al.trace_backward(out).grads  # a second trace gives the same
     assert replayed == trace.grads == again
     for x in xs:
         x.grad = 0.0

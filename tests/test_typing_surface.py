@@ -13,14 +13,19 @@ from autograd_lite.ops.signatures import value_ops_path, value_ops_source
 def test_the_value_method_declarations_are_written_from_the_registry():
     assert value_ops_path().read_text() == value_ops_source(), (
         "autograd_lite/_value_ops.py is stale: run "
-        "python -c 'from autograd_lite.ops.signatures import write_value_ops; write_value_ops()'")
+        "python -c 'from autograd_lite.ops.signatures import write_value_ops; write_value_ops()'"
+    )
 
 
-@pytest.mark.skipif(shutil.which("mypy") is None and subprocess.run(
-    [sys.executable, "-m", "mypy", "--version"], capture_output=True).returncode != 0, reason="mypy is not installed")
+@pytest.mark.skipif(
+    shutil.which("mypy") is None
+    and subprocess.run([sys.executable, "-m", "mypy", "--version"], capture_output=True).returncode != 0,
+    reason="mypy is not installed",
+)
 def test_a_users_code_gets_precise_types(tmp_path):
     code = tmp_path / "user.py"
-    code.write_text(textwrap.dedent("""
+    code.write_text(
+        textwrap.dedent("""
         import autograd_lite as al
         from autograd_lite import Value
         x = Value(0.5)
@@ -35,11 +40,19 @@ def test_a_users_code_gets_precise_types(tmp_path):
         reveal_type(al.sum([x, x]))
         x.backward()
         reveal_type(round(x.grad, 4))
-    """))
-    r = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", str(code)], capture_output=True,
-                       text=True, timeout=300)
-    revealed = [line.split("Revealed type is ")[1].strip('"') for line in r.stdout.splitlines()
-                if "Revealed type is" in line]
+    """)
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", str(code)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    revealed = [
+        line.split("Revealed type is ")[1].strip('"')
+        for line in r.stdout.splitlines()
+        if "Revealed type is" in line
+    ]
     revealed = [r.replace("builtins.", "") for r in revealed]
     V = "autograd_lite.value.Value"
     assert revealed == [V, V, "float", V, "float", V, V, V, V, "float"], r.stdout

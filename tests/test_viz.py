@@ -11,9 +11,7 @@ import graphviz
 import pytest
 
 import autograd_lite as al
-from autograd_lite import Value, draw_graph, render, topological_order
-from autograd_lite import viz
-from autograd_lite import _graphviz
+from autograd_lite import Value, _graphviz, draw_graph, render, topological_order, viz
 from autograd_lite.viz import GraphTooLargeError, GraphvizError, GraphvizNotFoundError
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -21,15 +19,15 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def network():
     """A neuron with named parameters, a constant leaf, a reused node and a relu kink."""
-    x1, x2 = Value(0.1, label="x1"), Value(0.3)          # a labelled input and a bare one
+    x1, x2 = Value(0.1, label="x1"), Value(0.3)  # a labelled input and a bare one
     w0, w1 = Value(0.4, label="layers.0.w.0"), Value(-0.2, label="layers.0.w.1")
     b = Value(0.05, label="layers.0.b")
     z = al.dot([w0, w1], [x1, x2], bias=b)
     h = z.tanh()
-    dead = (h - 5.0).relu()                                # relu of a negative: grad 0 behind it
+    dead = (h - 5.0).relu()  # relu of a negative: grad 0 behind it
     loss = h * h + dead * 3.0 + h.exp() / 2.0
     loss.backward()
-    return loss, dict(x1=x1, x2=x2, w0=w0, w1=w1, b=b, z=z, h=h, dead=dead)
+    return loss, {"x1": x1, "x2": x2, "w0": w0, "w1": w1, "b": b, "z": z, "h": h, "dead": dead}
 
 
 def svg_nodes_and_edges(path):
@@ -96,7 +94,8 @@ def test_svg_shows_every_node_with_label_data_grad_and_edges_connect_the_right_n
                 expected_edges[f"v{index[p]}->op{i}"] += 1
             expected_edges[f"op{i}->v{i}"] += 1
     assert set(nodes) == {f"v{i}" for i in range(len(order))} | {
-        f"op{i}" for i, n in enumerate(order) if n.parents}
+        f"op{i}" for i, n in enumerate(order) if n.parents
+    }
     assert edges == expected_edges
     # the named parameters are readable and the fused dot is one op node with 5 inputs
     assert nodes[f"v{index[v['w1']]}"] == ["layers.0.w.1", "data -0.2", f"grad {v['w1'].grad:.4g}"]
@@ -106,14 +105,15 @@ def test_svg_shows_every_node_with_label_data_grad_and_edges_connect_the_right_n
 
 def test_svg_of_the_worked_example_has_exact_numbers(tmp_path):
     x = Value(0.5, label="x")
-    y = (x ** 2).sin().exp()
+    y = (x**2).sin().exp()
     y.backward()
     nodes, edges = svg_nodes_and_edges(render(y, tmp_path / "y.svg"))
     assert nodes["v0"] == ["x", "data 0.5", "grad 1.241"]
     assert nodes["op1"] == ["**2.0"] and nodes["op2"] == ["sin"] and nodes["op3"] == ["exp"]
-    assert nodes["v3"] == ["v3", "data 1.281", "grad 1"]     # exp(sin(0.25))
-    assert edges == Counter({"v0->op1": 1, "op1->v1": 1, "v1->op2": 1, "op2->v2": 1,
-                             "v2->op3": 1, "op3->v3": 1})
+    assert nodes["v3"] == ["v3", "data 1.281", "grad 1"]  # exp(sin(0.25))
+    assert edges == Counter(
+        {"v0->op1": 1, "op1->v1": 1, "v1->op2": 1, "op2->v2": 1, "v2->op3": 1, "op3->v3": 1}
+    )
 
 
 def test_digits_and_show_grad(tmp_path):
@@ -180,9 +180,10 @@ def test_leaves_parameters_and_intermediates_look_different():
     def look(name):
         a = items[f"v{index[v[name]]}"]
         return a["shape"], a["fillcolor"], a.get("penwidth")
+
     leaf, param, inner = look("x2"), look("w0"), look("z")
     assert len({leaf, param, inner}) == 3
-    assert look("w1") == look("b") == look("x1") == param     # every labelled leaf
+    assert look("w1") == look("b") == look("x1") == param  # every labelled leaf
     assert look("h") == inner
 
 
@@ -212,13 +213,13 @@ def test_highlight_outside_the_graph_is_an_error():
     with pytest.raises(ValueError, match="not in the graph"):
         draw_graph(loss, highlight=[stranger])
     with pytest.raises(ValueError, match="not an edge of the graph"):
-        draw_graph(loss, highlight_edges=[(v["x1"], v["h"])])   # x1 feeds z, not h
+        draw_graph(loss, highlight_edges=[(v["x1"], v["h"])])  # x1 feeds z, not h
     with pytest.raises(ValueError, match="pairs"):
         draw_graph(loss, highlight_edges=[v["x1"]])
 
 
 def _rgb(color):
-    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def test_grad_colour_scale_changes_only_value_fills_and_is_monotone_in_abs_grad():
@@ -232,14 +233,14 @@ def test_grad_colour_scale_changes_only_value_fills_and_is_monotone_in_abs_grad(
         changed_attrs = {a for a in after[k] if after[k][a] != before[k].get(a)}
         assert changed_attrs <= {"fillcolor", "fontcolor"}
     fills = {n: _rgb(after[f"v{i}"]["fillcolor"]) for i, n in enumerate(order)}
-    behind_relu = v["dead"].parents[0]                     # h - 5 < 0: relu passes no gradient
+    behind_relu = v["dead"].parents[0]  # h - 5 < 0: relu passes no gradient
     assert behind_relu.grad == 0.0 and fills[behind_relu] == (255, 255, 255)
     biggest = max(order, key=lambda n: abs(n.grad))
     for a in order:
         for b in order:
-            if abs(a.grad) < abs(b.grad):                  # less green: redder: more |grad|
+            if abs(a.grad) < abs(b.grad):  # less green: redder: more |grad|
                 assert fills[a][1] >= fills[b][1]
-                if abs(a.grad) < 0.8 * abs(b.grad):        # clearly apart (8-bit colours)
+                if abs(a.grad) < 0.8 * abs(b.grad):  # clearly apart (8-bit colours)
                     assert fills[a][1] > fills[b][1]
             elif abs(a.grad) == abs(b.grad):
                 assert fills[a] == fills[b]
@@ -251,7 +252,7 @@ def test_grads_and_pending_draw_a_step_of_backward_without_touching_grad(tmp_pat
     h = x.tanh()
     y = h * 2.0
     for n in (x, h, y):
-        n.grad = 123.0                             # must not be what is shown
+        n.grad = 123.0  # must not be what is shown
     g = draw_graph(y, grads={y: 1.0, h: 2.0}, pending={x})
     nodes, _ = svg_nodes_and_edges(render(g, tmp_path / "step.svg"))
     assert nodes["v2"] == ["v2", "data 0.9242", "grad 1"]
@@ -261,7 +262,7 @@ def test_grads_and_pending_draw_a_step_of_backward_without_touching_grad(tmp_pat
     assert "dashed" in items["v0"]["style"] and "dashed" not in items["v1"]["style"]
     assert x.grad == h.grad == y.grad == 123.0
     nodes, _ = svg_nodes_and_edges(render(draw_graph(y, grads={}), tmp_path / "zero.svg"))
-    assert nodes["v0"][-1] == "grad 0"                # missing from grads: 0
+    assert nodes["v0"][-1] == "grad 0"  # missing from grads: 0
 
 
 # ------------------------------------------------------------ node limit
@@ -284,15 +285,16 @@ def test_node_limit_says_how_many_and_how_to_raise_it():
     assert isinstance(info.value, ValueError)
     assert (info.value.nodes, info.value.limit) == (600, 500)
     assert len(topological_order(y)) == 600
-    draw_graph(y, max_nodes=600)                      # exactly at the limit is fine
+    draw_graph(y, max_nodes=600)  # exactly at the limit is fine
     draw_graph(y, max_nodes=None)
     with pytest.raises(GraphTooLargeError, match="max_nodes=10"):
         render(chain(11), "never.svg", max_nodes=10)
     assert not os.path.exists("never.svg")
 
 
-@pytest.mark.parametrize("option, bad", [
-    ("rankdir", "XY"), ("digits", 0), ("digits", 2.5), ("max_nodes", 0), ("max_nodes", True)])
+@pytest.mark.parametrize(
+    "option, bad", [("rankdir", "XY"), ("digits", 0), ("digits", 2.5), ("max_nodes", 0), ("max_nodes", True)]
+)
 def test_bad_options_are_value_errors(option, bad):
     with pytest.raises(ValueError, match=option):
         draw_graph(Value(1.0), **{option: bad})
@@ -357,6 +359,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
 
     def broken_replace(src, dst):
         raise failure
+
     monkeypatch.setattr(viz.os, "replace", broken_replace)
     with pytest.raises(type(failure)) as info:
         render(Value(1.0), target)

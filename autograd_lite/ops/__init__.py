@@ -17,13 +17,33 @@ from . import arithmetic as _arithmetic  # noqa: F401 - registers + - * / ** neg
 from .activations import *  # noqa: F403
 from .elementary import *  # noqa: F403
 from .fused import *  # noqa: F403
-from .registry import (FLOAT_NS, FORMS, REGISTRY, VARIADIC, Domain, Op, Operator, kinks_of_node, operator_table,
-                       record, source_of)
+from .registry import (
+    FLOAT_NS,
+    FORMS,
+    REGISTRY,
+    VARIADIC,
+    Op,
+    kinks_of_node,
+    operator_table,
+    record,
+    source_of,
+)
 from .special import *  # noqa: F403
 from .trig import *  # noqa: F403
 
 #: The module function of every operator that has one, by name (``al.tan``, ``al.atan2``...).
 FUNCTIONS = {rec.function: globals()[rec.function] for rec in REGISTRY.values() if rec.function}
 
-__all__ = ["REGISTRY", "FORMS", "FLOAT_NS", "VARIADIC", "Op", "record", "source_of",
-           "kinks_of_node", "operator_table", "FUNCTIONS", *FUNCTIONS]
+__all__ = [
+    "REGISTRY",
+    "FORMS",
+    "FLOAT_NS",
+    "VARIADIC",
+    "Op",
+    "record",
+    "source_of",
+    "kinks_of_node",
+    "operator_table",
+    "FUNCTIONS",
+    *FUNCTIONS,
+]

@@ -16,9 +16,23 @@ from __future__ import annotations
 import math
 
 # B_2, B_4, ..., B_30
-_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798,
-              -174611 / 330, 854513 / 138, -236364091 / 2730, 8553103 / 6, -23749461029 / 870,
-              8615841276005 / 14322)
+_BERNOULLI = (
+    1 / 6,
+    -1 / 30,
+    1 / 42,
+    -1 / 30,
+    5 / 66,
+    -691 / 2730,
+    7 / 6,
+    -3617 / 510,
+    43867 / 798,
+    -174611 / 330,
+    854513 / 138,
+    -236364091 / 2730,
+    8553103 / 6,
+    -23749461029 / 870,
+    8615841276005 / 14322,
+)
 # the positive root of psi, as a double plus the rest
 _ROOT_HI = 1.4616321449683622
 _ROOT_LO = 9.549995429965697e-17
@@ -38,7 +52,7 @@ def _asymptotic(n: int, z: float) -> float:
             zk *= z2
         return total
     sign = 1.0 if n % 2 == 1 else -1.0
-    total = math.factorial(n - 1) / z ** n + math.factorial(n) / (2.0 * z ** (n + 1))
+    total = math.factorial(n - 1) / z**n + math.factorial(n) / (2.0 * z ** (n + 1))
     for k, b in enumerate(_BERNOULLI, start=1):
         term = b * math.factorial(2 * k + n - 1) / (math.factorial(2 * k) * z ** (2 * k + n))
         total += term
@@ -56,7 +70,9 @@ def polygamma(n: int, x: float) -> float:
     if x < -_SHIFT_LIMIT:
         if n == 0:  # reflection: psi(x) = psi(1 - x) - pi / tan(pi x)
             return polygamma(0, 1.0 - x) - math.pi / math.tan(math.pi * x)
-        raise ValueError(f"polygamma() of order {n} at {x!r}: arguments below -{_SHIFT_LIMIT} are not supported")
+        raise ValueError(
+            f"polygamma() of order {n} at {x!r}: arguments below -{_SHIFT_LIMIT} are not supported"
+        )
     target = 20.0 + 2 * n
     terms = []
     coeff = -1.0 if n == 0 else (1.0 if n % 2 == 1 else -1.0) * math.factorial(n)

@@ -14,22 +14,27 @@ def outside(name: str, x: float, text: str) -> ValueError:
 
 def overflow_safe(name: str, fn: Callable[[float], float], limit: str = "") -> Callable[[float], float]:
     """``fn`` whose OverflowError names the operator and its input."""
+
     def kernel(x: float) -> float:
         try:
             return fn(x)
         except OverflowError:
             hint = f" ({limit})" if limit else ""
             raise OverflowError(f"{name}() of {_fmt(x)} overflows a float{hint}") from None
+
     kernel.__name__ = f"_k_{name}"
     return kernel
 
 
-def checked(name: str, fn: Callable[[float], float], ok: Callable[[float], bool],
-            text: str) -> Callable[[float], float]:
+def checked(
+    name: str, fn: Callable[[float], float], ok: Callable[[float], bool], text: str
+) -> Callable[[float], float]:
     """``fn`` that first refuses inputs where ``ok`` is False, naming the operator, the value and ``text``."""
+
     def kernel(x: float) -> float:
         if not ok(x):
             raise outside(name, x, text)
         return fn(x)
+
     kernel.__name__ = f"_k_{name}"
     return kernel

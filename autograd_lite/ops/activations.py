@@ -14,6 +14,7 @@ from typing import Any, overload
 from ..value import Value, _as_float, _fmt
 from .lift import binary, function_form, unary, unary_param
 from .registry import FLOAT_NS, REAL, REGISTRY, VALUE_NS, Domain, Op, Operator
+from .signatures import BinaryFunction, ParamFunction, UnaryFunction
 
 _AWAY_FROM_0 = Domain(avoid=(0.0,))
 
@@ -46,41 +47,92 @@ def _elu(x: float) -> float:
 FLOAT_NS["sigmoid"] = _sigmoid
 
 
-def _fn(name: str, kernel: Any, d: str, doc: str, domain: Domain = REAL,
-        kinks: "tuple[float, ...]" = ()) -> Op:
-    return Op(name, 1, kernel, (d,), doc, method=name, function=name, kinks=kinks,
-              forms=(function_form(name, (domain,), kinks),))
+def _fn(name: str, kernel: Any, d: str, doc: str, domain: Domain = REAL, kinks: tuple[float, ...] = ()) -> Op:
+    return Op(
+        name,
+        1,
+        kernel,
+        (d,),
+        doc,
+        method=name,
+        function=name,
+        kinks=kinks,
+        forms=(function_form(name, (domain,), kinks),),
+    )
 
 
-sigmoid = unary(_fn("sigmoid", _sigmoid, "out * (1.0 - out)", "s(a) = 1/(1 + e^-a); d/da = s(a)(1 - s(a))"))
-relu = unary(_fn("relu", lambda x: x if x > 0.0 else 0.0, "1.0 if a > 0.0 else 0.0",
-                 "max(0, a); d/da = 1 if a > 0 else 0 (relu'(0) = 0)", _AWAY_FROM_0, (0.0,)))
-softplus = unary(_fn("softplus", _softplus, "sigmoid(a)", "ln(1 + e^a); d/da = s(a), the sigmoid"))
-silu = unary(_fn("silu", _silu, "(s := sigmoid(a)) * (1.0 + a * (1.0 - s))",
-                 "a s(a) (swish); d/da = s(a) (1 + a (1 - s(a)))"))
-gelu = unary(_fn("gelu", _gelu, "0.5 * (1.0 + erf(a * 0.7071067811865476)) + a * 0.3989422804014327 * exp(-0.5 * a * a)",
-                 "a Phi(a) = a/2 (1 + erf(a/sqrt 2)) (exact); d/da = Phi(a) + a phi(a)"))
-elu = unary(_fn("elu", _elu, "1.0 if a > 0.0 else out + 1.0",
-                "a if a > 0 else e^a - 1 (alpha = 1); d/da = 1 if a > 0 else e^a", _AWAY_FROM_0, (0.0,)))
+sigmoid: UnaryFunction = unary(
+    _fn("sigmoid", _sigmoid, "out * (1.0 - out)", "s(a) = 1/(1 + e^-a); d/da = s(a)(1 - s(a))")
+)
+relu: UnaryFunction = unary(
+    _fn(
+        "relu",
+        lambda x: x if x > 0.0 else 0.0,
+        "1.0 if a > 0.0 else 0.0",
+        "max(0, a); d/da = 1 if a > 0 else 0 (relu'(0) = 0)",
+        _AWAY_FROM_0,
+        (0.0,),
+    )
+)
+softplus: UnaryFunction = unary(
+    _fn("softplus", _softplus, "sigmoid(a)", "ln(1 + e^a); d/da = s(a), the sigmoid")
+)
+silu: UnaryFunction = unary(
+    _fn(
+        "silu",
+        _silu,
+        "(s := sigmoid(a)) * (1.0 + a * (1.0 - s))",
+        "a s(a) (swish); d/da = s(a) (1 + a (1 - s(a)))",
+    )
+)
+gelu: UnaryFunction = unary(
+    _fn(
+        "gelu",
+        _gelu,
+        "0.5 * (1.0 + erf(a * 0.7071067811865476)) + a * 0.3989422804014327 * exp(-0.5 * a * a)",
+        "a Phi(a) = a/2 (1 + erf(a/sqrt 2)) (exact); d/da = Phi(a) + a phi(a)",
+    )
+)
+elu: UnaryFunction = unary(
+    _fn(
+        "elu",
+        _elu,
+        "1.0 if a > 0.0 else out + 1.0",
+        "a if a > 0 else e^a - 1 (alpha = 1); d/da = 1 if a > 0 else e^a",
+        _AWAY_FROM_0,
+        (0.0,),
+    )
+)
 
 
 def _slope(c: Any, name: str) -> float:
     return _as_float(c, f"{name} slope")
 
 
-_leaky_relu = unary_param(Op(
-    "leaky_relu", 1, lambda x, c: x if x > 0.0 else c * x, ("1.0 if a > 0.0 else c",),
-    "a if a > 0 else slope * a (slope = c, 0.01 by default); d/da = 1 if a > 0 else slope",
-    label="leaky_relu({})", params=1, method="leaky_relu", function="leaky_relu", kinks=(0.0,),
-    forms=(function_form("leaky_relu", (_AWAY_FROM_0,), (0.0,), constants=(0.01, 0.2, -0.5)),)),
-    _slope, 0.01)
+_leaky_relu: ParamFunction = unary_param(
+    Op(
+        "leaky_relu",
+        1,
+        lambda x, c: x if x > 0.0 else c * x,
+        ("1.0 if a > 0.0 else c",),
+        "a if a > 0 else slope * a (slope = c, 0.01 by default); d/da = 1 if a > 0 else slope",
+        label="leaky_relu({})",
+        params=1,
+        method="leaky_relu",
+        function="leaky_relu",
+        kinks=(0.0,),
+        forms=(function_form("leaky_relu", (_AWAY_FROM_0,), (0.0,), constants=(0.01, 0.2, -0.5)),),
+    ),
+    _slope,
+    0.01,
+)
 
 
 @overload
 def leaky_relu(x: Value, slope: float = 0.01) -> Value: ...
 @overload
 def leaky_relu(x: float, slope: float = 0.01) -> float: ...
-def leaky_relu(x: Any, slope: Any = 0.01) -> Any:  # noqa: D103 - the docstring comes from the record
+def leaky_relu(x: Any, slope: Any = 0.01) -> Any:
     return _leaky_relu(x, slope)
 
 
@@ -111,19 +163,40 @@ def _clip_kernel(x: float, c: tuple[float, float]) -> float:
     return lo if x < lo else hi if x > hi else x
 
 
-_clip: Any = unary_param(Op(
-    "clip", 1, _clip_kernel, ("1.0 if a >= c[0] and a <= c[1] else 0.0",),
-    "min(max(a, lo), hi) for constants lo <= hi; d/da = 1 if lo <= a <= hi else 0", label="clip[{}]", params=1, method="clip", function="clip",
-    kinks=lambda c: tuple(c),
-    forms=(Operator("clip", 1, lambda x, c: clip(x, *c), "clip", "clip({0}, {c[0]}, {c[1]})", (REAL,),
-                    constants=((-1.0, 1.0), (0.0, 2.0)), kinks=lambda c: tuple(c)),)), _bounds)
+_clip: Any = unary_param(
+    Op(
+        "clip",
+        1,
+        _clip_kernel,
+        ("1.0 if a >= c[0] and a <= c[1] else 0.0",),
+        "min(max(a, lo), hi) for constants lo <= hi; d/da = 1 if lo <= a <= hi else 0",
+        label="clip[{}]",
+        params=1,
+        method="clip",
+        function="clip",
+        kinks=lambda c: tuple(c),
+        forms=(
+            Operator(
+                "clip",
+                1,
+                lambda x, c: clip(x, *c),
+                "clip",
+                "clip({0}, {c[0]}, {c[1]})",
+                (REAL,),
+                constants=((-1.0, 1.0), (0.0, 2.0)),
+                kinks=lambda c: tuple(c),
+            ),
+        ),
+    ),
+    _bounds,
+)
 
 
 @overload
 def clip(x: Value, lo: float, hi: float) -> Value: ...
 @overload
 def clip(x: float, lo: float, hi: float) -> float: ...
-def clip(x: Any, lo: Any, hi: Any) -> Any:  # noqa: D103 - the docstring comes from the record
+def clip(x: Any, lo: Any, hi: Any) -> Any:
     return _clip(x, (lo, hi))
 
 
@@ -148,15 +221,29 @@ def _minimum(a: float, b: float) -> float:
     return a if a <= b else b
 
 
-maximum = binary(Op(
-    "maximum", 2, _maximum,
-    ("1.0 if a > b else 0.5 if a >= b else 0.0", "1.0 if b > a else 0.5 if b >= a else 0.0"),
-    "max(a, b); d/da = 1 if a > b, 1/2 if a = b, else 0 (and alike for b)",
-    method="maximum", function="maximum", forms=(function_form("maximum", (REAL, REAL), apart=True),)))
-minimum = binary(Op(
-    "minimum", 2, _minimum,
-    ("1.0 if a < b else 0.5 if a <= b else 0.0", "1.0 if b < a else 0.5 if b <= a else 0.0"),
-    "min(a, b); d/da = 1 if a < b, 1/2 if a = b, else 0 (and alike for b)",
-    method="minimum", function="minimum", forms=(function_form("minimum", (REAL, REAL), apart=True),)))
+maximum: BinaryFunction = binary(
+    Op(
+        "maximum",
+        2,
+        _maximum,
+        ("1.0 if a > b else 0.5 if a >= b else 0.0", "1.0 if b > a else 0.5 if b >= a else 0.0"),
+        "max(a, b); d/da = 1 if a > b, 1/2 if a = b, else 0 (and alike for b)",
+        method="maximum",
+        function="maximum",
+        forms=(function_form("maximum", (REAL, REAL), apart=True),),
+    )
+)
+minimum: BinaryFunction = binary(
+    Op(
+        "minimum",
+        2,
+        _minimum,
+        ("1.0 if a < b else 0.5 if a <= b else 0.0", "1.0 if b < a else 0.5 if b <= a else 0.0"),
+        "min(a, b); d/da = 1 if a < b, 1/2 if a = b, else 0 (and alike for b)",
+        method="minimum",
+        function="minimum",
+        forms=(function_form("minimum", (REAL, REAL), apart=True),),
+    )
+)
 
 __all__ = ["sigmoid", "relu", "softplus", "silu", "gelu", "elu", "leaky_relu", "clip", "maximum", "minimum"]

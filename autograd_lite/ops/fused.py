@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from builtins import sum as _fsum
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 from operator import mul as _mul
 from typing import Any, overload
 
@@ -19,7 +19,7 @@ from ..value import Rule, Value, _as_float, _get_d, _node
 from .registry import REAL, VALUE_NS, VARIADIC, Op, Operator, _literal, register
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ones(n: int) -> tuple[float, ...]:
     return (1.0,) * n
 
@@ -29,14 +29,14 @@ def _sum_rule(n: int) -> tuple[float, ...]:
     return _ones(n)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _dot_vv(n: int, with_bias: bool) -> Rule:
     """Rule of w . x (+ b) over 2n (+1) Value parents: d/dw_i = x_i, d/dx_i = w_i, d/db = 1.
 
     One shared function per (n, with_bias): a layer's neurons all use the same.
     """
     if with_bias:
-        return lambda out, *p: p[n:2 * n] + p[:n] + (1.0,)
+        return lambda out, *p: p[n : 2 * n] + p[:n] + (1.0,)
     return lambda out, *p: p[n:] + p[:n]
 
 
@@ -92,20 +92,29 @@ def _dot_source(node: Value) -> tuple[str, tuple[str, ...]]:
     return "(" + " + ".join(terms or ["0.0"]) + ")", tuple(ds)
 
 
-SUM = register(Op(
-    "sum", VARIADIC, lambda *xs: _fsum(xs, 0.0), (), "One node for x_1 + ... + x_n; d/dx_i = 1",
-    function="sum", fast="autograd_lite.sum", source=_sum_source,
-    forms=(Operator("sum", 3, lambda *xs: sum(xs), "sum", "sum([{0}, {1}, {2}])", (REAL,) * 3),)))
+SUM = register(
+    Op(
+        "sum",
+        VARIADIC,
+        lambda *xs: _fsum(xs, 0.0),
+        (),
+        "One node for x_1 + ... + x_n; d/dx_i = 1",
+        function="sum",
+        fast="autograd_lite.sum",
+        source=_sum_source,
+        forms=(Operator("sum", 3, lambda *xs: sum(xs), "sum", "sum([{0}, {1}, {2}])", (REAL,) * 3),),
+    )
+)
 SUM.rule = _sum_rule
 
 
 @overload
-def sum(terms: Iterable[Value]) -> Value: ...  # noqa: A001
+def sum(terms: Iterable[Value]) -> Value: ...
 @overload
-def sum(terms: Iterable[float]) -> float: ...  # noqa: A001
+def sum(terms: Iterable[float]) -> float: ...
 @overload
-def sum(terms: Iterable[Value | float]) -> Value | float: ...  # noqa: A001
-def sum(terms: Iterable[Any]) -> Any:  # noqa: A001 - the engine's n-ary sum
+def sum(terms: Iterable[Value | float]) -> Value | float: ...
+def sum(terms: Iterable[Any]) -> Any:
     """One node for x_1 + ... + x_n; d/dx_i = 1 for every Value term.
 
     Numbers among the terms are added to the data but are not parents; with no
@@ -141,19 +150,54 @@ def _dot_floats(ws: list, xs: list, bias: Any) -> float:
     return total + _as_float(bias, "dot()")
 
 
-DOT = register(Op(
-    "dot", VARIADIC, lambda ws, xs, b=0.0: _dot_floats(list(ws), list(xs), b), (),
-    "One node for w . x + b = sum_i w_i x_i + b; d/dw_i = x_i, d/dx_i = w_i, d/db = 1",
-    function="dot", fast="autograd_lite.dot", source=_dot_source,
-    forms=(Operator("dot", 4, lambda a, b, c, d: dot((a, b), (c, d)), "dot", "dot([{0}, {1}], [{2}, {3}])",
-                    (REAL,) * 4),
-           Operator("dot_bias", 5, lambda a, b, c, d, e: dot((a, b), (c, d), e), "dot",
-                    "dot([{0}, {1}], [{2}, {3}], bias={4})", (REAL,) * 5),
-           Operator("dot_const", 3, lambda a, b, e, c: dot((a, b), c, e), "dot",
-                    "dot([{0}, {1}], [{c[0]}, {c[1]}], bias={2})", (REAL,) * 3,
-                    constants=((1.5, -2.0), (0.5, 3.0))),
-           Operator("dot_mixed", 3, lambda a, b, x, c: dot((a, b), (x, c)), "dot",
-                    "dot([{0}, {1}], [{2}, {c}])", (REAL,) * 3, constants=(2.0, -1.0)))))
+DOT = register(
+    Op(
+        "dot",
+        VARIADIC,
+        lambda ws, xs, b=0.0: _dot_floats(list(ws), list(xs), b),
+        (),
+        "One node for w . x + b = sum_i w_i x_i + b; d/dw_i = x_i, d/dx_i = w_i, d/db = 1",
+        function="dot",
+        fast="autograd_lite.dot",
+        source=_dot_source,
+        forms=(
+            Operator(
+                "dot",
+                4,
+                lambda a, b, c, d: dot((a, b), (c, d)),
+                "dot",
+                "dot([{0}, {1}], [{2}, {3}])",
+                (REAL,) * 4,
+            ),
+            Operator(
+                "dot_bias",
+                5,
+                lambda a, b, c, d, e: dot((a, b), (c, d), e),
+                "dot",
+                "dot([{0}, {1}], [{2}, {3}], bias={4})",
+                (REAL,) * 5,
+            ),
+            Operator(
+                "dot_const",
+                3,
+                lambda a, b, e, c: dot((a, b), c, e),
+                "dot",
+                "dot([{0}, {1}], [{c[0]}, {c[1]}], bias={2})",
+                (REAL,) * 3,
+                constants=((1.5, -2.0), (0.5, 3.0)),
+            ),
+            Operator(
+                "dot_mixed",
+                3,
+                lambda a, b, x, c: dot((a, b), (x, c)),
+                "dot",
+                "dot([{0}, {1}], [{2}, {c}])",
+                (REAL,) * 3,
+                constants=(2.0, -1.0),
+            ),
+        ),
+    )
+)
 DOT.rule = _dot_rule
 _JUST_VALUE = frozenset({Value})
 _JUST_FLOAT = frozenset({float})
@@ -164,7 +208,9 @@ def dot(ws: Iterable[Value], xs: Iterable[Value | float], bias: Value | float = 
 @overload
 def dot(ws: Iterable[float], xs: Iterable[float], bias: float = 0.0) -> float: ...
 @overload
-def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | float = 0.0) -> Value | float: ...
+def dot(
+    ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | float = 0.0
+) -> Value | float: ...
 def dot(ws: Iterable[Any], xs: Iterable[Any], bias: Any = 0.0) -> Any:
     """One node for w . x + b = sum_i w_i x_i + b.
 
@@ -199,8 +245,9 @@ def dot(ws: Iterable[Any], xs: Iterable[Any], bias: Any = 0.0) -> Any:
 _SPECS: dict = {}
 
 
-def dot_trusted(ws: "list[Value] | tuple[Value, ...]", xs: "list | tuple", bias: "Value | None", b: float,
-                values: bool) -> Value:
+def dot_trusted(
+    ws: list[Value] | tuple[Value, ...], xs: list | tuple, bias: Value | None, b: float, values: bool
+) -> Value:
     """:func:`dot` without checks, for callers that know the types (``nn``'s layers).
 
     ``ws``: Values; ``xs``: all Values (``values=True``) or all floats, of the
@@ -208,21 +255,35 @@ def dot_trusted(ws: "list[Value] | tuple[Value, ...]", xs: "list | tuple", bias:
     """
     spec = _SPECS.get((values, bias is not None, b))
     if spec is None:
-        spec = _SPECS.setdefault((values, bias is not None, b), ("vv" if values else "const", bias is not None, b))
+        spec = _SPECS.setdefault(
+            (values, bias is not None, b), ("vv" if values else "const", bias is not None, b)
+        )
     rule = DOT.rule
     if values:  # Values times Values: d/dw_i = x_i, d/dx_i = w_i
         total = _fsum(map(_mul, map(_get_d, ws), map(_get_d, xs)), b)
         if bias is not None:
             total += bias._d
-            return _node(total, (*ws, *xs, bias),
-                         _dot_vv(len(ws), True) if rule is _dot_rule else rule("vv", len(ws), True), DOT, spec)
-        return _node(total, (*ws, *xs), _dot_vv(len(ws), False) if rule is _dot_rule else rule("vv", len(ws), False),
-                     DOT, spec)
+            return _node(
+                total,
+                (*ws, *xs, bias),
+                _dot_vv(len(ws), True) if rule is _dot_rule else rule("vv", len(ws), True),
+                DOT,
+                spec,
+            )
+        return _node(
+            total,
+            (*ws, *xs),
+            _dot_vv(len(ws), False) if rule is _dot_rule else rule("vv", len(ws), False),
+            DOT,
+            spec,
+        )
     # Values times constants (a network's first layer): d/dw_i = x_i, stored as the tuple of the x_i
     total = _fsum(map(_mul, map(_get_d, ws), xs), b)
     if bias is not None:
         total += bias._d
-        return _node(total, (*ws, bias), (*xs, 1.0) if rule is _dot_rule else rule("const", xs, True), DOT, spec)
+        return _node(
+            total, (*ws, bias), (*xs, 1.0) if rule is _dot_rule else rule("const", xs, True), DOT, spec
+        )
     return _node(total, tuple(ws), tuple(xs) if rule is _dot_rule else rule("const", xs, False), DOT, spec)
 
 

@@ -16,7 +16,7 @@ from .registry import VALUE_NS, Domain, Op, Operator, register
 from .signatures import BinaryFunction, ParamFunction, UnaryFunction
 
 
-def _finish(rec: Op, fn: Callable[..., Any], method: "Callable[..., Any] | None") -> None:
+def _finish(rec: Op, fn: Callable[..., Any], method: Callable[..., Any] | None) -> None:
     fn.__name__ = fn.__qualname__ = rec.function or rec.name
     fn.__doc__ = f"{rec.doc}\n\nA Value gives a Value (one node); plain numbers give a float."
     fn.__module__ = "autograd_lite"
@@ -41,6 +41,7 @@ def unary(rec: Op) -> UnaryFunction:
         if isinstance(x, Value):
             return method(x)
         return kernel(_as_float(x, name))
+
     _finish(rec, fn, method)
     return cast(UnaryFunction, fn)
 
@@ -63,6 +64,7 @@ def unary_param(rec: Op, check: Callable[[Any, str], Any], default: Any = None) 
         if isinstance(x, Value):
             return method(x, c)
         return kernel(_as_float(x, name), check(c, name))
+
     _finish(rec, fn, method)
     return cast(ParamFunction, fn)
 
@@ -83,6 +85,7 @@ def binary(rec: Op) -> BinaryFunction:
         a = a if av else Value(_as_float(a, name))
         b = b if bv else Value(_as_float(b, name))
         return _node(kernel(a._d, b._d), (a, b), rec.rule, rec)
+
     _finish(rec, fn, fn)
     return cast(BinaryFunction, fn)
 
@@ -92,8 +95,14 @@ def real(c: Any, name: str) -> float:
     return _as_float(c, name)
 
 
-def function_form(name: str, domain: "tuple[Domain, ...]", kinks: "tuple[float, ...]" = (),
-                  constants: tuple = (), template: str = "", apart: bool = False) -> Operator:
+def function_form(
+    name: str,
+    domain: tuple[Domain, ...],
+    kinks: tuple[float, ...] = (),
+    constants: tuple = (),
+    template: str = "",
+    apart: bool = False,
+) -> Operator:
     """The expression form ``name(x0, ...)`` of a function, applied through its module function."""
     arity = len(domain)
     if not template:
@@ -102,5 +111,15 @@ def function_form(name: str, domain: "tuple[Domain, ...]", kinks: "tuple[float, 
 
     def apply(*xs: Any) -> Any:
         return VALUE_NS[name](*xs)
-    return Operator(name, arity, apply, name, template, domain, constants=constants, apart=apart,
-                    kinks=(lambda c: kinks) if kinks else None)
+
+    return Operator(
+        name,
+        arity,
+        apply,
+        name,
+        template,
+        domain,
+        constants=constants,
+        apart=apart,
+        kinks=(lambda c: kinks) if kinks else None,
+    )

@@ -33,8 +33,22 @@ from typing import Any
 
 from ..value import Value, _fmt
 
-__all__ = ["Domain", "Operator", "Op", "REGISTRY", "FORMS", "FLOAT_NS", "VALUE_NS", "VARIADIC",
-           "register", "source_of", "kinks_of_node", "record", "operator_table", "compile_rule"]
+__all__ = [
+    "Domain",
+    "Operator",
+    "Op",
+    "REGISTRY",
+    "FORMS",
+    "FLOAT_NS",
+    "VALUE_NS",
+    "VARIADIC",
+    "register",
+    "source_of",
+    "kinks_of_node",
+    "record",
+    "operator_table",
+    "compile_rule",
+]
 
 #: The arity of an operator that takes any number of operands (sum, dot).
 VARIADIC = -1
@@ -54,16 +68,18 @@ class Domain:
 
     positive: bool = False
     avoid: tuple[float, ...] = ()
-    bound: "float | None" = None
+    bound: float | None = None
     margin: float = 0.5
     inside: bool = False
 
     def contains(self, x: float) -> bool:
         """Whether ``x`` lies inside the domain with its margin."""
-        return ((not self.positive or x >= self.margin)
-                and all(abs(x - p) >= self.margin for p in self.avoid)
-                and (self.bound is None or abs(x) <= self.bound)
-                and (not self.inside or abs(x) <= 1.0 - self.margin))
+        return (
+            (not self.positive or x >= self.margin)
+            and all(abs(x - p) >= self.margin for p in self.avoid)
+            and (self.bound is None or abs(x) <= self.bound)
+            and (not self.inside or abs(x) <= 1.0 - self.margin)
+        )
 
 
 REAL = Domain()
@@ -90,9 +106,9 @@ class Operator:
     domain: tuple[Domain, ...]
     precedence: int = _ATOM
     operand_precedence: tuple[int, ...] = ()
-    constants: tuple = ()
+    constants: tuple[Any, ...] = ()
     apart: bool = False
-    kinks: "Callable[[Any], tuple[float, ...]] | None" = None
+    kinks: Callable[[Any], tuple[float, ...]] | None = None
 
     def __post_init__(self) -> None:
         if len(self.domain) != self.arity:
@@ -105,7 +121,7 @@ class Operator:
         """The kinks of this form with the constant ``c``."""
         return self.kinks(c) if self.kinks is not None else ()
 
-    def render(self, operands: "list[str]", c: Any = None, precedences: "list[int] | None" = None) -> str:
+    def render(self, operands: list[str], c: Any = None, precedences: list[int] | None = None) -> str:
         """The operation as Python text, parenthesising operands of lower precedence."""
         need = self.operand_precedence or (0,) * self.arity
         have = precedences or [_ATOM] * self.arity
@@ -144,17 +160,17 @@ class Op:
     doc: str
     label: str = ""
     params: int = 0
-    kinks: "tuple[float, ...] | Callable[[Any], tuple[float, ...]]" = ()
-    method: "str | None" = None
-    function: "str | None" = None
+    kinks: tuple[float, ...] | Callable[[Any], tuple[float, ...]] = ()
+    method: str | None = None
+    function: str | None = None
     fast: str = ""
     f: str = ""
     forms: tuple[Operator, ...] = ()
     #: for an operator with storage of its own (sum, dot): source_of() for its nodes
-    source: "Callable[[Value], tuple[str, tuple[str, ...]]] | None" = None
+    source: Callable[[Value], tuple[str, tuple[str, ...]]] | None = None
     #: derived by register()
     rule: Any = field(default=None, repr=False)
-    vrule: "Callable[..., Any] | None" = field(default=None, repr=False)
+    vrule: Callable[..., Any] | None = field(default=None, repr=False)
     kind: str = field(default="", repr=False)
 
     def kinks_for(self, c: Any = None) -> tuple[float, ...]:
@@ -171,7 +187,7 @@ FORMS: dict[str, Operator] = {}
 def _ieee_pow(a: float, b: float) -> float:
     """``a ** b`` with IEEE overflow: +-inf instead of Python's OverflowError."""
     try:
-        return a ** b
+        return a**b
     except OverflowError:
         negative = a < 0.0 and float(b).is_integer() and int(b) % 2 == 1
         return -math.inf if negative else math.inf
@@ -181,14 +197,33 @@ def _ieee_pow(a: float, b: float) -> float:
 
 #: The names a rule or a generated forward expression may use, as float functions.
 FLOAT_NS: dict[str, Any] = {
-    "inf": math.inf, "pi": math.pi, "abs": abs, "_pow": _ieee_pow, "_math": math,
-    "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "sin": math.sin, "cos": math.cos,
-    "tan": math.tan, "tanh": math.tanh, "sinh": math.sinh, "cosh": math.cosh,
-    "erf": math.erf, "erfc": math.erfc, "expm1": math.expm1, "log1p": math.log1p,
+    "inf": math.inf,
+    "pi": math.pi,
+    "abs": abs,
+    "_pow": _ieee_pow,
+    "_math": math,
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "tanh": math.tanh,
+    "sinh": math.sinh,
+    "cosh": math.cosh,
+    "erf": math.erf,
+    "erfc": math.erfc,
+    "expm1": math.expm1,
+    "log1p": math.log1p,
 }
 #: The same names as Value-aware functions (filled in by register()): rules called with Values.
-VALUE_NS: dict[str, Any] = {"inf": math.inf, "pi": math.pi, "abs": abs, "_math": math,
-                            "_pow": lambda a, b: a ** b}
+VALUE_NS: dict[str, Any] = {
+    "inf": math.inf,
+    "pi": math.pi,
+    "abs": abs,
+    "_math": math,
+    "_pow": lambda a, b: a**b,
+}
 
 _NAMES = re.compile(r"\b(out|a|b|c)\b")
 
@@ -200,7 +235,7 @@ def _uses(sources: Iterable[str]) -> set[str]:
     return found
 
 
-def compile_rule(rec: Op, d: "tuple[str, ...] | None" = None) -> tuple[Any, "Callable[..., Any] | None", str]:
+def compile_rule(rec: Op, d: tuple[str, ...] | None = None) -> tuple[Any, Callable[..., Any] | None, str]:
     """(rule, vrule, kind) compiled from the derivative sources ``d`` (default: ``rec.d``).
 
     ``kind`` says what a node stores: ``"fn"``, the rule itself, a function
@@ -214,12 +249,12 @@ def compile_rule(rec: Op, d: "tuple[str, ...] | None" = None) -> tuple[Any, "Cal
     body = d[0] if len(d) == 1 else "(" + ", ".join(d) + ",)"
     if not names & {"out", "a", "b"}:
         if "c" in names:
-            return eval(f"lambda c: {body}", dict(FLOAT_NS)), None, "of_c"  # noqa: S307 - our own source
-        return eval(body, dict(FLOAT_NS)), None, "const"  # noqa: S307 - our own source
+            return eval(f"lambda c: {body}", dict(FLOAT_NS)), None, "of_c"
+        return eval(body, dict(FLOAT_NS)), None, "const"
     args = "out, a, c" if rec.arity == 1 else "out, a, b"
     code = f"lambda {args}: {body}"
-    rule = eval(code, FLOAT_NS)  # noqa: S307 - our own source
-    vrule = eval(code, VALUE_NS)  # noqa: S307 - our own source
+    rule = eval(code, FLOAT_NS)
+    vrule = eval(code, VALUE_NS)
     rule.__qualname__ = rule.__name__ = f"{rec.name}_rule"
     return rule, vrule, "fn"
 
@@ -283,8 +318,13 @@ def source_of(node: Value) -> tuple[str, tuple[str, ...]]:
     names = {"out": "{out}", "a": "{p0}", "b": "{p1}"}
     if rec.params:
         names["c"] = _literal(node._c)
-    f = rec.f or (f"_k_{rec.name}(a, c)" if rec.params else
-                  f"_k_{rec.name}(a)" if rec.arity == 1 else f"_k_{rec.name}(a, b)")
+    f = rec.f or (
+        f"_k_{rec.name}(a, c)"
+        if rec.params
+        else f"_k_{rec.name}(a)"
+        if rec.arity == 1
+        else f"_k_{rec.name}(a, b)"
+    )
     return _subst(f, names), tuple(_paren(_subst(s, names)) for s in rec.d)
 
 

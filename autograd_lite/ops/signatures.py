@@ -55,15 +55,11 @@ Written from the operator registry by ``autograd_lite.ops.signatures.write_value
 do not edit by hand (a test checks that it matches the registry).
 """
 
-from __future__ import annotations
+from typing import Union
 
-from typing import TYPE_CHECKING, Union
-
-if TYPE_CHECKING:
-    from .value import Value
+from typing_extensions import Self
 
 Real = Union[int, float]
-
 
 class ValueOps:
     """The operators of :class:`~autograd_lite.Value`, as the registry attaches them."""
@@ -76,12 +72,13 @@ def value_ops_source() -> str:
     """The source of ``autograd_lite/_value_ops.pyi``: one declaration per operator method."""
     from ..value import Value
     from .registry import REGISTRY
+
     lines: list[str] = []
     seen: set[str] = set()
     for rec in REGISTRY.values():
         names = []
         if rec.fast.startswith("Value."):
-            names.append(rec.fast[len("Value."):])
+            names.append(rec.fast[len("Value.") :])
         if rec.method:
             names.append(rec.method)
         for name in names:
@@ -93,13 +90,14 @@ def value_ops_source() -> str:
                 if n in ("__radd__", "__rmul__", "__rsub__", "__rtruediv__", "__rpow__"):
                     args = ", other: Real"
                 elif n.startswith("__") and params:
-                    args = ", other: Value | Real"
+                    args = ", other: ValueOps | Real"
                 elif rec.arity == 2:
-                    args = "".join(f", {p.name}: Value | Real" for p in params)
+                    args = "".join(f", {p.name}: ValueOps | Real" for p in params)
                 else:
-                    args = "".join(f", {p.name}: Real" + (" = ..." if p.default is not p.empty else "")
-                                   for p in params)
-                lines.append(f"    def {n}(self{args}) -> Value: ...\n")
+                    args = "".join(
+                        f", {p.name}: Real" + (" = ..." if p.default is not p.empty else "") for p in params
+                    )
+                lines.append(f"    def {n}(self{args}) -> Self: ...\n")
     return _HEADER + "".join(lines)
 
 

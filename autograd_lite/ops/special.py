@@ -9,6 +9,7 @@ from ..value import Value, _as_float, _fmt
 from ._gamma import polygamma as _polygamma_f
 from .lift import function_form, unary, unary_param
 from .registry import FLOAT_NS, REAL, VALUE_NS, Domain, Op
+from .signatures import ParamFunction, UnaryFunction
 
 _POSITIVE = Domain(positive=True)
 
@@ -49,31 +50,78 @@ def _order(n: Any, name: str) -> float:
 FLOAT_NS["digamma"] = _digamma
 FLOAT_NS["_polygamma"] = _polygamma
 
-erf = unary(Op("erf", 1, math.erf, ("1.1283791670955126 * exp(-a * a)",),
-               "erf a = 2/sqrt(pi) int_0^a e^(-t^2) dt; d/da = 2/sqrt(pi) e^(-a^2)",
-               method="erf", function="erf", forms=(function_form("erf", (REAL,)),)))
-erfc = unary(Op("erfc", 1, math.erfc, ("-1.1283791670955126 * exp(-a * a)",),
-                "erfc a = 1 - erf a (exact for large a); d/da = -2/sqrt(pi) e^(-a^2)",
-                method="erfc", function="erfc", forms=(function_form("erfc", (REAL,)),)))
-_polygamma_v = unary_param(Op(
-    "polygamma", 1, _polygamma, ("_polygamma(a, c + 1.0)",),
-    "psi^(n)(a), the n-th derivative of digamma (n = c); d/da = psi^(n+1)(a)", label="polygamma n={}",
-    params=1, function="polygamma", forms=(function_form("polygamma", (_POSITIVE,), constants=(1.0, 2.0),
-                                   template="polygamma({c}, {0})"),)), _order)
+erf: UnaryFunction = unary(
+    Op(
+        "erf",
+        1,
+        math.erf,
+        ("1.1283791670955126 * exp(-a * a)",),
+        "erf a = 2/sqrt(pi) int_0^a e^(-t^2) dt; d/da = 2/sqrt(pi) e^(-a^2)",
+        method="erf",
+        function="erf",
+        forms=(function_form("erf", (REAL,)),),
+    )
+)
+erfc: UnaryFunction = unary(
+    Op(
+        "erfc",
+        1,
+        math.erfc,
+        ("-1.1283791670955126 * exp(-a * a)",),
+        "erfc a = 1 - erf a (exact for large a); d/da = -2/sqrt(pi) e^(-a^2)",
+        method="erfc",
+        function="erfc",
+        forms=(function_form("erfc", (REAL,)),),
+    )
+)
+_polygamma_v: ParamFunction = unary_param(
+    Op(
+        "polygamma",
+        1,
+        _polygamma,
+        ("_polygamma(a, c + 1.0)",),
+        "psi^(n)(a), the n-th derivative of digamma (n = c); d/da = psi^(n+1)(a)",
+        label="polygamma n={}",
+        params=1,
+        function="polygamma",
+        forms=(
+            function_form("polygamma", (_POSITIVE,), constants=(1.0, 2.0), template="polygamma({c}, {0})"),
+        ),
+    ),
+    _order,
+)
 VALUE_NS["_polygamma"] = _polygamma_v
-digamma = unary(Op("digamma", 1, _digamma, ("_polygamma(a, 1.0)",),
-                   "psi(a) = d/da ln|Gamma(a)|, for a not an integer <= 0; d/da = psi'(a) (trigamma)",
-                   method="digamma", function="digamma", forms=(function_form("digamma", (_POSITIVE,)),)))
-lgamma = unary(Op("lgamma", 1, _lgamma, ("digamma(a)",),
-                  "ln|Gamma(a)|, for a not an integer <= 0; d/da = psi(a) (digamma)",
-                  method="lgamma", function="lgamma", forms=(function_form("lgamma", (_POSITIVE,)),)))
+digamma: UnaryFunction = unary(
+    Op(
+        "digamma",
+        1,
+        _digamma,
+        ("_polygamma(a, 1.0)",),
+        "psi(a) = d/da ln|Gamma(a)|, for a not an integer <= 0; d/da = psi'(a) (trigamma)",
+        method="digamma",
+        function="digamma",
+        forms=(function_form("digamma", (_POSITIVE,)),),
+    )
+)
+lgamma: UnaryFunction = unary(
+    Op(
+        "lgamma",
+        1,
+        _lgamma,
+        ("digamma(a)",),
+        "ln|Gamma(a)|, for a not an integer <= 0; d/da = psi(a) (digamma)",
+        method="lgamma",
+        function="lgamma",
+        forms=(function_form("lgamma", (_POSITIVE,)),),
+    )
+)
 
 
 @overload
 def polygamma(n: int, x: Value) -> Value: ...
 @overload
 def polygamma(n: int, x: float) -> float: ...
-def polygamma(n: int, x: Any) -> Any:  # noqa: D103 - the docstring comes from the record
+def polygamma(n: int, x: Any) -> Any:
     return _polygamma_v(x, n)
 
 

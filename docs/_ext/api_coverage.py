@@ -28,8 +28,8 @@ of vanishing:
 """
 
 from __future__ import annotations
-
 import __future__
+
 import importlib
 import inspect
 import pkgutil
@@ -54,8 +54,7 @@ PAGE = "api"
 def public_submodules(package: str) -> list[str]:
     """The importable submodules of ``package`` whose names do not start with ``_``."""
     pkg = importlib.import_module(package)
-    return [f"{package}.{m.name}" for m in pkgutil.iter_modules(pkg.__path__)
-            if not m.name.startswith("_")]
+    return [f"{package}.{m.name}" for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_")]
 
 
 def modules_block(packages) -> str:
@@ -84,12 +83,20 @@ def _skip_member(app, what, name, obj, skip, options):
         return None
     if name in (getattr(options, "exclude_members", None) or ()):
         return None  # left out on purpose (a submodule's names that the package exports)
-    owners = [pkg for pkg, names in public_names(app.config.api_coverage_packages).items()
-              if name in names and getattr(importlib.import_module(pkg), name, None) is obj]
+    owners = [
+        pkg
+        for pkg, names in public_names(app.config.api_coverage_packages).items()
+        if name in names and getattr(importlib.import_module(pkg), name, None) is obj
+    ]
     if not owners:
         return None
-    logger.warning("public name %s.%s has no docstring: document its math, errors and an example",
-                   owners[0], name, type="api_coverage", subtype="undocumented")
+    logger.warning(
+        "public name %s.%s has no docstring: document its math, errors and an example",
+        owners[0],
+        name,
+        type="api_coverage",
+        subtype="undocumented",
+    )
     return False
 
 
@@ -98,16 +105,31 @@ def _check_consistency(app, env) -> None:
     for pkg, names in public_names(app.config.api_coverage_packages).items():
         for name in names:
             if f"{pkg}.{name}" not in objects:
-                logger.warning("public name %s.%s is missing from the API reference", pkg, name,
-                               type="api_coverage", subtype="missing")
+                logger.warning(
+                    "public name %s.%s is missing from the API reference",
+                    pkg,
+                    name,
+                    type="api_coverage",
+                    subtype="missing",
+                )
         mod = importlib.import_module(pkg)
         if not hasattr(mod, "__all__"):
-            loose = [n for n, v in vars(mod).items() if not n.startswith("_")
-                     and not inspect.ismodule(v) and not isinstance(v, __future__._Feature)]
+            loose = [
+                n
+                for n, v in vars(mod).items()
+                if not n.startswith("_")
+                and not inspect.ismodule(v)
+                and not isinstance(v, __future__._Feature)
+            ]
             if loose:
-                logger.warning("package %s defines public names %s but no __all__: list them in "
-                               "__all__ to put them in the API reference", pkg, ", ".join(loose),
-                               type="api_coverage", subtype="no_all")
+                logger.warning(
+                    "package %s defines public names %s but no __all__: list them in "
+                    "__all__ to put them in the API reference",
+                    pkg,
+                    ", ".join(loose),
+                    type="api_coverage",
+                    subtype="no_all",
+                )
 
 
 def _missing_reference(app, env, node, contnode):
@@ -116,14 +138,18 @@ def _missing_reference(app, env, node, contnode):
     target = node["reftarget"]
     url = app.config.api_coverage_external.get(target) or _stdlib_url(target)
     if url is not None:
-        return nodes.reference("", "", contnode, internal=False, refuri=url,
-                               reftitle=f"(external) {target}")
+        return nodes.reference("", "", contnode, internal=False, refuri=url, reftitle=f"(external) {target}")
     if _is_type_variable(target):
         return contnode  # a TypeVar has no page of its own: its name is the whole story
     if node.get("reftype") == "mod" and target in sys.stdlib_module_names:
-        return nodes.reference("", "", contnode, internal=False,
-                               refuri=f"https://docs.python.org/3/library/{target}.html",
-                               reftitle=f"(external) {target}")
+        return nodes.reference(
+            "",
+            "",
+            contnode,
+            internal=False,
+            refuri=f"https://docs.python.org/3/library/{target}.html",
+            reftitle=f"(external) {target}",
+        )
     context = node.get("py:module") or ""
     parts = target.split(".")
     for pkg, names in public_names(app.config.api_coverage_packages).items():
@@ -138,8 +164,8 @@ def _missing_reference(app, env, node, contnode):
                 new = node.deepcopy()
                 new["reftarget"] = ".".join([pkg, *parts[i:]])
                 return env.get_domain("py").resolve_xref(
-                    env, node.get("refdoc", ""), app.builder, node["reftype"], new["reftarget"],
-                    new, contnode)
+                    env, node.get("refdoc", ""), app.builder, node["reftype"], new["reftarget"], new, contnode
+                )
     return _in_submodule(app, env, node, contnode, context)
 
 
@@ -164,11 +190,12 @@ def _in_submodule(app, env, node, contnode, context: str):
             new = node.deepcopy()
             new["reftarget"] = found[0]
             return env.get_domain("py").resolve_xref(
-                env, node.get("refdoc", ""), app.builder, node["reftype"], found[0], new, contnode)
+                env, node.get("refdoc", ""), app.builder, node["reftype"], found[0], new, contnode
+            )
     return None
 
 
-def _stdlib_url(target: str) -> "str | None":
+def _stdlib_url(target: str) -> str | None:
     """The Python documentation's URL of a standard-library name, e.g. ``argparse.Namespace``."""
     parts = target.split(".")
     if len(parts) < 2 or parts[0] not in sys.stdlib_module_names:
