@@ -296,9 +296,13 @@ class _Writer:
         for g in plan.guards:
             refs = _guard_refs(plan, g)
             if not any(r[0] == "n" and r[1] in in_region for r in (refs[0], refs[2])):
-                body.append(f"    if {self._guard(refs, None)}: raise _Retrace")
+                body.append(
+                    f"    if {self._guard(refs, None)}: raise _Retrace  # a branch went the other way"
+                )
         if check:
-            body.append(f"    if {self._finite(check)}: raise _Retrace")
+            body.append(
+                f"    if {self._finite(check)}: raise _Retrace  # inf or nan: eager mode names the error"
+            )
         root = plan.index[plan.root]
         body.append(f"    _seed = yield ({', '.join(self._outside(k) for k in plan.outputs)},)")
         body.append("    while True:  # backward(): one line per edge, in the order backward() walks")
@@ -321,7 +325,7 @@ class _Writer:
             else:
                 inner += [f"    {s}" for s in self._edges(k, f"g{k}", None, None)]
         if gnames:  # a non-finite gradient: backward() runs eagerly instead (its 0 * inf rule)
-            inner.append(f"if {self._finite(gnames)}: raise _Retrace")
+            inner.append(f"if {self._finite(gnames)}: raise _Retrace  # inf or nan: eager mode takes over")
         if self.sample_leaves and self.sample_leaves[0]:
             inner.append("for _l, _gs in zip(reversed(_L), _lg):")
             inner.append("    for _v, _g in zip(_l, _gs): _v.grad = _g")
@@ -445,9 +449,12 @@ class _Writer:
             if not plan.tmpl[k][0].startswith("_k_"):
                 check.append(local[k])
         for gi, refs in enumerate(region_guards[0]):
-            out.append(f"        if {self._guard(refs, local, f'_c[{guard_cols[gi]}]')}: raise _Retrace")
+            guard = self._guard(refs, local, f"_c[{guard_cols[gi]}]")
+            out.append(f"        if {guard}: raise _Retrace  # a branch went the other way")
         if check:
-            out.append(f"        if {self._finite(check)}: raise _Retrace")
+            out.append(
+                f"        if {self._finite(check)}: raise _Retrace  # inf or nan: eager mode names the error"
+            )
         out.append(f"        _S.append(({', '.join(local[k] for k in head)},))")
         out.append(f"        _r.append({local[head[-1]]})")
         return out
@@ -481,7 +488,9 @@ class _Writer:
             out += [f"            {s}" for s in self._edges(k, f"g{local[k]}", local, self.cols)]
         if leaves:  # written after the last check, with the other leaves
             names = [f"g{local[k]}" for k in leaves]
-            out.append(f"        if {self._finite(names)}: raise _Retrace")
+            out.append(
+                f"        if {self._finite(names)}: raise _Retrace  # inf or nan: eager mode takes over"
+            )
             out.append(f"        _lg.append(({', '.join(names)},))")
         return out
 
