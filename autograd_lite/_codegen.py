@@ -44,9 +44,9 @@ def _template(node: Value, cache: dict) -> tuple[str, tuple[str, ...], tuple[str
     ``source_of`` depends only on what made the node (its operator, constant,
     rule and number of parents), so nodes alike share one call through ``cache``.
     """
-    prev = node._prev
+    c = node._c
     try:
-        key: Any = (node._op, node._c, node._rule, len(prev) if type(prev) is tuple else 1)
+        key: Any = (node._op, None if type(c) is Value else c, node._rule, len(node.parents))
         hit = cache.get(key)
     except TypeError:  # an unhashable constant or rule: no sharing
         key, hit = None, None
@@ -98,9 +98,8 @@ class _Plan:
         get = index.__getitem__
         parents: dict[int, list[int]] = {}
         for k, n in enumerate(order):
-            prev = n._prev
-            if prev is not None:
-                parents[k] = list(map(get, prev)) if type(prev) is tuple else [get(prev)]
+            if n._prev is not None:
+                parents[k] = list(map(get, n.parents))
         self.parents = parents
 
 

@@ -22,7 +22,7 @@ from numbers import Real
 from operator import attrgetter
 from typing import Union
 
-from .value import _WALKS, Number, Value, _as_float, _as_tuple, _data, _get_d, _grad_mode, _local_grads
+from .value import _WALKS, Number, Value, _as_float, _data, _get_d, _grad_mode, _local_grads
 
 Grad = Union[float, Value]
 #: One edge of the backward pass, as recorded by :func:`reverse_sweep`:
@@ -99,6 +99,9 @@ def topological_order(root: Value) -> list[Value]:
             if prev is None:
                 continue
             if type(prev) is not tuple:
+                b = node._c
+                if type(b) is Value and b not in seen:  # a second parent, stored apart
+                    push(b)
                 if prev not in seen:
                     push(prev)
             elif len(prev) == 2:  # a * b, a + b: no iterator
@@ -205,8 +208,16 @@ def _fast_sweep(order: list[Value], seed: float) -> None:
         if g == 0.0:
             continue
         rule = node._rule
-        if type(prev) is not tuple:  # one parent: the rule is its derivative, or gives it
-            d = rule if type(rule) is float else rule(node._d, prev._d, node._c)
+        if type(prev) is not tuple:
+            c = node._c
+            if type(c) is Value:  # two parents, the second stored apart: a * b, a + b
+                da, db = rule if type(rule) is tuple else rule(node._d, prev._d, c._d)
+                if da:
+                    prev.grad += da * g
+                if db:
+                    c.grad += db * g
+                continue
+            d = rule if type(rule) is float else rule(node._d, prev._d, c)  # one parent
             if d:
                 prev.grad += d * g
         elif len(prev) == 2:  # a * b, a + b, a / b: no iterator, no argument unpacking
@@ -263,7 +274,7 @@ def reverse_sweep(
     # parents it reaches outside it receive contributions too, so save them all
     touched = dict.fromkeys(order)
     for node in order:
-        touched.update(dict.fromkeys(_as_tuple(node._prev)))
+        touched.update(dict.fromkeys(node.parents))
     with _WALK_LOCK:
         saved = [(node, node.grad) for node in touched]
         try:
@@ -307,7 +318,7 @@ def forward_sweep(
     tans: dict[Value, Grad] = dict(tangents)
     get = tans.get
     for node in order:
-        prev = _as_tuple(node._prev)
+        prev = node.parents
         if not prev or node in tangents:
             continue
         ts = [get(p) for p in prev]

@@ -16,6 +16,11 @@ case is stored without a container:
   ``rule(out, a, c) -> d`` (one derivative; ``c`` is the node's constant
   operand or None), or simply the number ``d`` when the derivative is a
   constant (``x * c`` stores ``c``, ``x + c`` stores 1.0);
+* a node with **two Value parents** made by an arithmetic operator
+  (``a * b``, ``a + b``) keeps the first in ``_prev`` and the second in
+  ``_c`` (where a one-parent node keeps its constant), and its rule is
+  ``rule(out, a, b) -> (d_a, d_b)`` or the tuple of constants: no tuple of
+  parents to allocate and for the collector to track;
 * a node with **several** parents keeps their tuple, and its rule is
   ``rule(out, *parents) -> (d_0, d_1, ...)`` in parent order, or the tuple of
   constants itself (``a + b`` stores ``(1.0, 1.0)``);
@@ -181,6 +186,28 @@ def _bad_result(data: float, parents: Value | tuple, op: _Record, c: Any) -> Ari
     return OverflowError(f"{name} of ({operands}) overflows: the result {data} is not a finite float")
 
 
+def _node2(data: float, a: Value, b: Value, rule: Rule, op: _Record) -> Value:
+    """Make the result node of a binary operation of two Values (``a`` and ``b`` exactly of type Value)."""
+    if not -_INF < data < _INF:
+        raise _bad_result(data, (a, b), op, None)
+    v = _new(Value)
+    v._d = data
+    v.grad = 0.0
+    v.label = None
+    v._t = _clock[0]
+    if _recording_get():
+        v._prev = a
+        v._c = b
+        v._rule = rule
+        v._op = op
+    else:
+        v._prev = None
+        v._rule = None
+        v._op = None
+        v._c = None
+    return v
+
+
 def _node(data: float, parents: Value | tuple, rule: Rule, op: _Record, c: Any = None) -> Value:
     """Make the result node of an operation (the hot path: no validation of types).
 
@@ -209,10 +236,21 @@ def _node(data: float, parents: Value | tuple, rule: Rule, op: _Record, c: Any =
 
 
 def _as_tuple(prev: Value | tuple | None) -> tuple:
-    """A node's ``_prev`` as the tuple of its parents."""
+    """Parents given to :func:`_node` (one, or a tuple) as a tuple."""
     if prev is None:
         return ()
     return prev if type(prev) is tuple else (prev,)
+
+
+def _parents(node: Value) -> tuple:
+    """The parents of ``node`` as a tuple, whichever way it stores them."""
+    prev = node._prev
+    if prev is None:
+        return ()
+    if type(prev) is tuple:
+        return prev
+    c = node._c
+    return (prev, c) if type(c) is Value else (prev,)
 
 
 _get_d = attrgetter("_d")
@@ -225,6 +263,13 @@ def _local_grads(node: Value, create_graph: bool) -> tuple:
     the nodes themselves, so the derivatives are Values with graphs of their own.
     """
     rule, prev = node._rule, node._prev
+    if type(prev) is not tuple and type(node._c) is Value:  # two Values, stored apart
+        b = node._c
+        if type(rule) is tuple:
+            return rule
+        if create_graph:
+            return (node._op.vrule or rule)(node, prev, b)
+        return rule(node._d, prev._d, b._d)
     if type(prev) is tuple:
         if type(rule) is tuple:
             return rule
@@ -309,7 +354,7 @@ class Value(_Ops):
     @property
     def parents(self) -> tuple[Value, ...]:
         """The nodes this one was computed from (empty for a leaf)."""
-        return _as_tuple(self._prev)
+        return _parents(self)
 
     @property
     def op(self) -> str:
@@ -318,7 +363,10 @@ class Value(_Ops):
         An operation with a constant operand names it: ``"* 2.0"``, ``"1.0 -"``,
         ``"**3.0"``.
         """
-        return "" if self._op is None else _show_op(self._op, self._c)
+        if self._op is None:
+            return ""
+        c = self._c
+        return _show_op(self._op, None if type(c) is Value else c)
 
     @property
     def is_leaf(self) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from numbers import Real
 from typing import Any
 
-from ..value import Value, _as_float, _fmt, _node
+from ..value import Value, _as_float, _fmt, _node, _node2
 from .registry import REAL, Domain, Op, Operator, register
 
 _INF = math.inf
@@ -300,6 +300,8 @@ def _const(x: Any, op: str) -> float | None:
 
 def __add__(self: Value, other: Any) -> Any:
     """a + b; d/da = 1, d/db = 1."""
+    if type(other) is Value:  # the second parent stored apart: no tuple
+        return _node2(self._d + other._d, self, other, ADD.rule, ADD)
     if isinstance(other, Value):
         return _node(self._d + other._d, (self, other), ADD.rule, ADD)
     c = _const(other, "+")
@@ -310,6 +312,8 @@ def __add__(self: Value, other: Any) -> Any:
 
 def __sub__(self: Value, other: Any) -> Any:
     """a - b; d/da = 1, d/db = -1."""
+    if type(other) is Value:
+        return _node2(self._d - other._d, self, other, SUB.rule, SUB)
     if isinstance(other, Value):
         return _node(self._d - other._d, (self, other), SUB.rule, SUB)
     c = _const(other, "-")
@@ -328,6 +332,8 @@ def __rsub__(self: Value, other: Any) -> Any:
 
 def __mul__(self: Value, other: Any) -> Any:
     """a * b; d/da = b, d/db = a."""
+    if type(other) is Value:
+        return _node2(self._d * other._d, self, other, MUL.rule, MUL)
     if isinstance(other, Value):
         return _node(self._d * other._d, (self, other), MUL.rule, MUL)
     c = _const(other, "*")
