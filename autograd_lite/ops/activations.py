@@ -13,6 +13,7 @@ from typing import Any, overload
 
 from ..value import Value, _as_float, _fmt
 from .lift import binary, function_form, unary, unary_param
+from .lift import function_record as _op
 from .registry import FLOAT_NS, REAL, REGISTRY, VALUE_NS, Domain, Op, Operator
 from .signatures import BinaryFunction, ParamFunction, UnaryFunction
 
@@ -47,25 +48,11 @@ def _elu(x: float) -> float:
 FLOAT_NS["sigmoid"] = _sigmoid
 
 
-def _fn(name: str, kernel: Any, d: str, doc: str, domain: Domain = REAL, kinks: tuple[float, ...] = ()) -> Op:
-    return Op(
-        name,
-        1,
-        kernel,
-        (d,),
-        doc,
-        method=name,
-        function=name,
-        kinks=kinks,
-        forms=(function_form(name, (domain,), kinks),),
-    )
-
-
 sigmoid: UnaryFunction = unary(
-    _fn("sigmoid", _sigmoid, "out * (1.0 - out)", "s(a) = 1/(1 + e^-a); d/da = s(a)(1 - s(a))")
+    _op("sigmoid", _sigmoid, "out * (1.0 - out)", "s(a) = 1/(1 + e^-a); d/da = s(a)(1 - s(a))")
 )
 relu: UnaryFunction = unary(
-    _fn(
+    _op(
         "relu",
         lambda x: x if x > 0.0 else 0.0,
         "1.0 if a > 0.0 else 0.0",
@@ -75,10 +62,10 @@ relu: UnaryFunction = unary(
     )
 )
 softplus: UnaryFunction = unary(
-    _fn("softplus", _softplus, "sigmoid(a)", "ln(1 + e^a); d/da = s(a), the sigmoid")
+    _op("softplus", _softplus, "sigmoid(a)", "ln(1 + e^a); d/da = s(a), the sigmoid")
 )
 silu: UnaryFunction = unary(
-    _fn(
+    _op(
         "silu",
         _silu,
         "(s := sigmoid(a)) * (1.0 + a * (1.0 - s))",
@@ -86,7 +73,7 @@ silu: UnaryFunction = unary(
     )
 )
 gelu: UnaryFunction = unary(
-    _fn(
+    _op(
         "gelu",
         _gelu,
         "0.5 * (1.0 + erf(a * 0.7071067811865476)) + a * 0.3989422804014327 * exp(-0.5 * a * a)",
@@ -94,7 +81,7 @@ gelu: UnaryFunction = unary(
     )
 )
 elu: UnaryFunction = unary(
-    _fn(
+    _op(
         "elu",
         _elu,
         "1.0 if a > 0.0 else out + 1.0",

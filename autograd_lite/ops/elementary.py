@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from .._compat import cbrt as _cbrt
 from ._kernels import checked, overflow_safe
-from .lift import function_form, unary
-from .registry import Domain, Op
+from .lift import function_record as _op
+from .lift import unary
+from .registry import Domain
 from .signatures import UnaryFunction
 
 _MODERATE = Domain(bound=3.0)
 _POSITIVE = Domain(positive=True)
-
-
-def _op(
-    name: str,
-    kernel: Callable[[float], float],
-    d: str,
-    doc: str,
-    domain: Domain,
-    kinks: tuple[float, ...] = (),
-) -> Op:
-    """The record of a one-operand function ``name(a)`` with a method of the same name."""
-    return Op(
-        name,
-        1,
-        kernel,
-        (d,),
-        doc,
-        method=name,
-        function=name,
-        kinks=kinks,
-        forms=(function_form(name, (domain,), kinks),),
-    )
 
 
 exp: UnaryFunction = unary(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from ..value import Value, _as_float, _node
-from .registry import VALUE_NS, Domain, Op, Operator, register
+from .registry import REAL, VALUE_NS, Domain, Op, Operator, register
 from .signatures import BinaryFunction, ParamFunction, UnaryFunction
 
 
@@ -122,4 +122,26 @@ def function_form(
         constants=constants,
         apart=apart,
         kinks=(lambda c: kinks) if kinks else None,
+    )
+
+
+def function_record(
+    name: str,
+    kernel: Callable[[float], float],
+    d: str,
+    doc: str,
+    domain: Domain = REAL,
+    kinks: tuple[float, ...] = (),
+) -> Op:
+    """The record of a one-operand function ``name(a)``: a method and a module function of that name."""
+    return Op(
+        name,
+        1,
+        kernel,
+        (d,),
+        doc,
+        method=name,
+        function=name,
+        kinks=kinks,
+        forms=(function_form(name, (domain,), kinks),),
     )

@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from ..value import _fmt
 from ._kernels import checked, overflow_safe
 from .lift import binary, function_form, unary
+from .lift import function_record as _op
 from .registry import REAL, Domain, Op
 from .signatures import BinaryFunction, UnaryFunction
 
 _INSIDE = Domain(inside=True, margin=0.2)  # |a| <= 0.8: the open interval (-1, 1) with a margin
 _NONZERO = Domain(avoid=(0.0,))
-
-
-def _op(
-    name: str,
-    kernel: Callable[[float], float],
-    d: str,
-    doc: str,
-    domain: Domain,
-    kinks: tuple[float, ...] = (),
-) -> Op:
-    """The record of a one-operand function ``name(a)`` with a method of the same name."""
-    return Op(
-        name,
-        1,
-        kernel,
-        (d,),
-        doc,
-        method=name,
-        function=name,
-        kinks=kinks,
-        forms=(function_form(name, (domain,), kinks),),
-    )
 
 
 def _tan(x: float) -> float:
