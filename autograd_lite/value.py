@@ -16,8 +16,8 @@ case is stored without a container:
   ``rule(out, a, c) -> d`` (one derivative; ``c`` is the node's constant
   operand or None), or simply the number ``d`` when the derivative is a
   constant (``x * c`` stores ``c``, ``x + c`` stores 1.0);
-* a node with **two Value parents** made by an arithmetic operator
-  (``a * b``, ``a + b``) keeps the first in ``_prev`` and the second in
+* a node with **two Value parents** made by a built-in operator
+  (``a * b``, ``a / b``, ``atan2(a, b)``) keeps the first in ``_prev`` and the second in
   ``_c`` (where a one-parent node keeps its constant), and its rule is
   ``rule(out, a, b) -> (d_a, d_b)`` or the tuple of constants: no tuple of
   parents to allocate and for the collector to track;
@@ -179,6 +179,8 @@ def _show_op(op: _Record, c: Any) -> str:
 
 def _bad_result(data: float, parents: Value | tuple, op: _Record, c: Any) -> ArithmeticError | ValueError:
     """The error for an operation whose result is not a finite float."""
+    if type(c) is Value:  # the second of two Value parents, stored apart
+        parents, c = (parents, c), None
     operands = ", ".join(_fmt(p._d) for p in _as_tuple(parents))
     name = _show_op(op, c)
     if data != data:
@@ -186,34 +188,14 @@ def _bad_result(data: float, parents: Value | tuple, op: _Record, c: Any) -> Ari
     return OverflowError(f"{name} of ({operands}) overflows: the result {data} is not a finite float")
 
 
-def _node2(data: float, a: Value, b: Value, rule: Rule, op: _Record) -> Value:
-    """Make the result node of a binary operation of two Values (``a`` and ``b`` exactly of type Value)."""
-    if not -_INF < data < _INF:
-        raise _bad_result(data, (a, b), op, None)
-    v = _new(Value)
-    v._d = data
-    v.grad = 0.0
-    v.label = None
-    v._t = _clock[0]
-    if _recording_get():
-        v._prev = a
-        v._c = b
-        v._rule = rule
-        v._op = op
-    else:
-        v._prev = None
-        v._rule = None
-        v._op = None
-        v._c = None
-    return v
-
-
 def _node(data: float, parents: Value | tuple, rule: Rule, op: _Record, c: Any = None) -> Value:
     """Make the result node of an operation (the hot path: no validation of types).
 
     ``parents`` is the one parent itself or the tuple of several, and ``rule``
     has the matching form (see the module's docstring).  ``op`` is the
-    operator's registry record and ``c`` its constant operand, if any.
+    operator's registry record and ``c`` its constant operand, if any, or the
+    second parent of a node of two Values (exactly of type Value), stored
+    apart so that no tuple is allocated.
     """
     if not -_INF < data < _INF:
         raise _bad_result(data, parents, op, c)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from numbers import Real
 from typing import Any
 
-from ..value import Value, _as_float, _fmt, _node, _node2
+from ..value import Value, _as_float, _fmt, _node
 from .registry import REAL, Domain, Op, Operator, register
 
 _INF = math.inf
@@ -301,7 +301,7 @@ def _const(x: Any, op: str) -> float | None:
 def __add__(self: Value, other: Any) -> Any:
     """a + b; d/da = 1, d/db = 1."""
     if type(other) is Value:  # the second parent stored apart: no tuple
-        return _node2(self._d + other._d, self, other, ADD.rule, ADD)
+        return _node(self._d + other._d, self, ADD.rule, ADD, other)
     if isinstance(other, Value):
         return _node(self._d + other._d, (self, other), ADD.rule, ADD)
     c = _const(other, "+")
@@ -313,7 +313,7 @@ def __add__(self: Value, other: Any) -> Any:
 def __sub__(self: Value, other: Any) -> Any:
     """a - b; d/da = 1, d/db = -1."""
     if type(other) is Value:
-        return _node2(self._d - other._d, self, other, SUB.rule, SUB)
+        return _node(self._d - other._d, self, SUB.rule, SUB, other)
     if isinstance(other, Value):
         return _node(self._d - other._d, (self, other), SUB.rule, SUB)
     c = _const(other, "-")
@@ -333,7 +333,7 @@ def __rsub__(self: Value, other: Any) -> Any:
 def __mul__(self: Value, other: Any) -> Any:
     """a * b; d/da = b, d/db = a."""
     if type(other) is Value:
-        return _node2(self._d * other._d, self, other, MUL.rule, MUL)
+        return _node(self._d * other._d, self, MUL.rule, MUL, other)
     if isinstance(other, Value):
         return _node(self._d * other._d, (self, other), MUL.rule, MUL)
     c = _const(other, "*")
@@ -347,6 +347,8 @@ def __truediv__(self: Value, other: Any) -> Any:
     if isinstance(other, Value):
         if other._d == 0.0:
             raise ZeroDivisionError(f"/: division of {_fmt(self._d)} by a Value equal to zero")
+        if type(other) is Value:
+            return _node(self._d / other._d, self, DIV.rule, DIV, other)
         return _node(self._d / other._d, (self, other), DIV.rule, DIV)
     c = _const(other, "/")
     if c is None:
@@ -365,7 +367,10 @@ def __rtruediv__(self: Value, other: Any) -> Any:
 def __pow__(self: Value, other: Any) -> Any:
     """a ** b; d/da = b a^(b-1), d/db = a^b ln a (needs a > 0 when b is a Value)."""
     if isinstance(other, Value):
-        return _node(_check_pow(self._d, other._d, True), (self, other), POW.rule, POW)
+        out = _check_pow(self._d, other._d, True)
+        if type(other) is Value:
+            return _node(out, self, POW.rule, POW, other)
+        return _node(out, (self, other), POW.rule, POW)
     c = _const(other, "**")
     if c is None:
         return NotImplemented

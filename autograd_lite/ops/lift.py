@@ -84,6 +84,8 @@ def binary(rec: Op) -> BinaryFunction:
             return kernel(_as_float(a, name), _as_float(b, name))
         a = a if av else Value(_as_float(a, name))
         b = b if bv else Value(_as_float(b, name))
+        if type(b) is Value:  # the second parent stored apart, as for a * b
+            return _node(kernel(a._d, b._d), a, rec.rule, rec, b)
         return _node(kernel(a._d, b._d), (a, b), rec.rule, rec)
 
     _finish(rec, fn, fn)
