@@ -20,13 +20,9 @@ from .registry import REAL, VALUE_NS, VARIADIC, Op, Operator, _literal, register
 
 
 @cache
-def _ones(n: int) -> tuple[float, ...]:
-    return (1.0,) * n
-
-
 def _sum_rule(n: int) -> tuple[float, ...]:
-    """d(x_1 + ... + x_n)/dx_i = 1 for each of the n parents."""
-    return _ones(n)
+    """d(x_1 + ... + x_n)/dx_i = 1 for each of the n parents (one shared tuple per n)."""
+    return (1.0,) * n
 
 
 @cache
@@ -143,18 +139,11 @@ def sum(terms: Iterable[Any]) -> Any:
     return _node(total, tuple(parents), SUM.rule(len(parents)), SUM, const)
 
 
-def _dot_floats(ws: list, xs: list, bias: Any) -> float:
-    total = 0.0
-    for w, x in zip(ws, xs):
-        total += _as_float(w, "dot()") * _as_float(x, "dot()")
-    return total + _as_float(bias, "dot()")
-
-
 DOT = register(
     Op(
         "dot",
         VARIADIC,
-        lambda ws, xs, b=0.0: _dot_floats(list(ws), list(xs), b),
+        lambda ws, xs, b=0.0: dot(list(ws), list(xs), b),  # plain numbers give a float
         (),
         "One node for w . x + b = sum_i w_i x_i + b; d/dw_i = x_i, d/dx_i = w_i, d/db = 1",
         function="dot",

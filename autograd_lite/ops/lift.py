@@ -92,11 +92,6 @@ def binary(rec: Op) -> BinaryFunction:
     return cast(BinaryFunction, fn)
 
 
-def real(c: Any, name: str) -> float:
-    """A constant operand as a finite float."""
-    return _as_float(c, name)
-
-
 def function_form(
     name: str,
     domain: tuple[Domain, ...],
