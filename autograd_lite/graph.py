@@ -163,6 +163,15 @@ def _accumulate(old: Grad, c: Grad) -> Grad:
     return old + c  # type: ignore[operator]
 
 
+def _seed(order: list[Value], seed: Grad) -> None:
+    """Start a sweep: intermediate nodes from 0, leaves keep what they hold, the root gets ``seed``."""
+    for node in order:
+        if node._prev is not None:
+            node.grad = 0.0
+    root = order[-1]
+    root.grad = seed if root._prev is not None else root.grad + seed  # type: ignore[assignment]
+
+
 def _reference_sweep(order: list[Value], seed: Grad, create_graph: bool, steps: list[Step] | None) -> None:
     """The chain rule, the plain reference loop, in the ``.grad`` fields of ``order`` (root last).
 
@@ -172,11 +181,7 @@ def _reference_sweep(order: list[Value], seed: Grad, create_graph: bool, steps: 
     (:func:`_contribution`).  When a node is reached, every node that uses it
     has been processed, so its gradient is complete.
     """
-    for node in order:
-        if node._prev is not None:
-            node.grad = 0.0
-    root = order[-1]
-    root.grad = seed if root._prev is not None else root.grad + seed  # type: ignore[assignment]
+    _seed(order, seed)
     for node in reversed(order):
         if node._prev is None:
             continue
@@ -195,11 +200,7 @@ def _fast_sweep(order: list[Value], seed: float) -> None:
     The same contribution rule: nothing passes from a node whose gradient is
     exactly 0, nor through a local derivative that is exactly 0.
     """
-    for node in order:
-        if node._prev is not None:
-            node.grad = 0.0
-    root = order[-1]
-    root.grad = seed if root._prev is not None else root.grad + seed
+    _seed(order, seed)
     for node in reversed(order):
         prev = node._prev
         if prev is None:
