@@ -45,8 +45,12 @@ def _template(node: Value, cache: dict) -> tuple[str, tuple[str, ...], tuple[str
     rule and number of parents), so nodes alike share one call through ``cache``.
     """
     c = node._c
+    rec = node._op
+    # an operator with storage of its own (sum, dot) writes its source from the constant and
+    # the number of parents alone; the numbers a dot stores differ per node
+    rule = None if rec.source is not None else node._rule
     try:
-        key: Any = (node._op, None if type(c) is Value else c, node._rule, len(node.parents))
+        key: Any = (rec, None if type(c) is Value else c, rule, len(node.parents))
         hit = cache.get(key)
     except TypeError:  # an unhashable constant or rule: no sharing
         key, hit = None, None

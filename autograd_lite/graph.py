@@ -87,6 +87,7 @@ def topological_order(root: Value) -> list[Value]:
     seen: set[Value] = set()
     stack: list = [root]
     push, pop, add, emit = stack.append, stack.pop, seen.add, order.append
+    covered = seen.issuperset  # in C: a node whose parents were all seen needs no loop
     while stack:
         node = pop()
         if node is None:
@@ -110,7 +111,7 @@ def topological_order(root: Value) -> list[Value]:
                     push(b)
                 if a not in seen:
                     push(a)
-            else:
+            elif not covered(prev):
                 for p in reversed(prev):
                     if p not in seen:
                         push(p)
@@ -163,25 +164,33 @@ def _accumulate(old: Grad, c: Grad) -> Grad:
     return old + c  # type: ignore[operator]
 
 
-def _seed(order: list[Value], seed: Grad) -> None:
-    """Start a sweep: intermediate nodes from 0, leaves keep what they hold, the root gets ``seed``."""
-    for node in order:
-        if node._prev is not None:
-            node.grad = 0.0
+def _seed(order: list[Value], seed: Grad, grads: list[Grad]) -> None:
+    """Start a sweep: intermediate nodes from 0, leaves keep what they hold, the root gets ``seed``.
+
+    ``grads``: what the nodes of ``order`` hold now; when every one is 0 (a
+    new graph, leaves zeroed) there is nothing to reset.
+    """
+    if grads.count(0.0) != len(grads):  # in C; a Value is never counted as 0
+        for node in order:
+            if node._prev is not None:
+                node.grad = 0.0
     root = order[-1]
     root.grad = seed if root._prev is not None else root.grad + seed  # type: ignore[assignment]
 
 
-def _reference_sweep(order: list[Value], seed: Grad, create_graph: bool, steps: list[Step] | None) -> None:
+def _reference_sweep(
+    order: list[Value], seed: Grad, grads: list[Grad], create_graph: bool, steps: list[Step] | None
+) -> None:
     """The chain rule, the plain reference loop, in the ``.grad`` fields of ``order`` (root last).
 
     Intermediate nodes start from 0 and leaves keep what they hold (so they
     accumulate); then, in reverse topological order, every node passes its
     gradient to each parent, ``parent.grad += d(node)/d(parent) * node.grad``
     (:func:`_contribution`).  When a node is reached, every node that uses it
-    has been processed, so its gradient is complete.
+    has been processed, so its gradient is complete.  ``grads``: what the
+    nodes hold before it (see :func:`_seed`).
     """
-    _seed(order, seed)
+    _seed(order, seed, grads)
     for node in reversed(order):
         if node._prev is None:
             continue
@@ -194,13 +203,13 @@ def _reference_sweep(order: list[Value], seed: Grad, create_graph: bool, steps: 
                 steps.append((node, p, d, g, 0.0 if c is None else c, p.grad))
 
 
-def _fast_sweep(order: list[Value], seed: float) -> None:
+def _fast_sweep(order: list[Value], seed: float, grads: list[Grad]) -> None:
     """:func:`_reference_sweep` for plain ``backward()`` (floats, no steps), written out for speed.
 
     The same contribution rule: nothing passes from a node whose gradient is
     exactly 0, nor through a local derivative that is exactly 0.
     """
-    _seed(order, seed)
+    _seed(order, seed, grads)
     for node in reversed(order):
         prev = node._prev
         if prev is None:
@@ -245,9 +254,9 @@ def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: list[Step]
     saved = list(map(_get_grad, order))
     try:
         if create_graph or steps is not None or type(seed) is not float:
-            _reference_sweep(order, seed, create_graph, steps)
+            _reference_sweep(order, seed, saved, create_graph, steps)
         else:
-            _fast_sweep(order, seed)
+            _fast_sweep(order, seed, saved)
     except BaseException:
         for node, g in zip(order, saved):
             node.grad = g

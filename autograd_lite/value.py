@@ -23,7 +23,10 @@ case is stored without a container:
   parents to allocate and for the collector to track;
 * a node with **several** parents keeps their tuple, and its rule is
   ``rule(out, *parents) -> (d_0, d_1, ...)`` in parent order, or the tuple of
-  constants itself (``a + b`` stores ``(1.0, 1.0)``);
+  numbers itself: constants (``a + b`` stores ``(1.0, 1.0)``), or for a fused
+  ``dot`` the factors' data, read when it is made (its record's ``vrule``
+  gives the derivatives as Values for ``create_graph``);
+* a ``relu`` stores the number 1.0 or 0.0 of the side it is on;
 * a **leaf** has ``_prev is None``.
 
 So building ``y * 0.999`` allocates one object for Python's cyclic garbage
@@ -253,10 +256,12 @@ def _local_grads(node: Value, create_graph: bool) -> tuple:
             return (node._op.vrule or rule)(node, prev, b)
         return rule(node._d, prev._d, b._d)
     if type(prev) is tuple:
+        if create_graph and node._op.vrule is not None:  # numbers stored for a fused node: its partners
+            return node._op.vrule(node, *prev)
         if type(rule) is tuple:
             return rule
         if create_graph:
-            return (node._op.vrule or rule)(node, *prev)
+            return rule(node, *prev)
         if len(prev) == 2:
             return rule(node._d, prev[0]._d, prev[1]._d)
         return rule(node._d, *map(_get_d, prev))

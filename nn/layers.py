@@ -29,9 +29,10 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from numbers import Real
+from operator import attrgetter
 
 from autograd_lite import Value, dot
-from autograd_lite.ops.fused import dot_trusted
+from autograd_lite.ops.fused import dot_rows
 
 from .module import Module
 
@@ -45,6 +46,10 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "sigmoid": Value.sigmoid,
     "linear": lambda z: z,
 }
+
+
+_VALUES, _FLOATS = {Value}, {float}
+_get_w, _get_b = attrgetter("w"), attrgetter("b")
 
 
 def _activation(name: str, who: str) -> str:
@@ -126,12 +131,10 @@ class Neuron(Module):
         """phi(w . x + b) for one input vector ``x`` (numbers or Values)."""
         return self._forward(_inputs(x, self._nin, "Neuron"))
 
-    def _forward(self, x: list, values: bool | None = None) -> Value:
-        """phi(w . x + b) for checked inputs; ``values``: x is all Values (True), all floats (False)."""
+    def _forward(self, x: list) -> Value:
+        """phi(w . x + b) for checked inputs."""
         b = self.b
-        if values is None:
-            return self._phi(dot(self.w, x, bias=0.0 if b is None else b))
-        return self._phi(dot_trusted(self.w, x, b, 0.0, values))
+        return self._phi(dot(self.w, x, bias=0.0 if b is None else b))
 
     def __repr__(self) -> str:
         bias = "" if self.b is not None else ", bias=False"
@@ -170,9 +173,12 @@ class Layer(Module):
         return self._forward(_inputs(x, self._nin, "Layer"))
 
     def _forward(self, x: list) -> list[Value]:
-        kinds = set(map(type, x))
-        values = True if kinds == {Value} else False if kinds == {float} else None  # checked once per layer
-        return [n._forward(x, values) for n in self.neurons]
+        kinds = set(map(type, x))  # checked once per layer
+        neurons = self.neurons
+        if kinds in (_VALUES, _FLOATS):
+            zs = dot_rows(list(map(_get_w, neurons)), list(map(_get_b, neurons)), x, kinds == _VALUES)
+            return [n._phi(z) for n, z in zip(neurons, zs)]
+        return [n._forward(x) for n in neurons]  # Values and numbers mixed
 
     def __repr__(self) -> str:
         bias = "" if self.neurons[0].b is not None else ", bias=False"

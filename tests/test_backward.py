@@ -40,6 +40,21 @@ def test_intermediate_gradients_are_recomputed_not_accumulated():
     assert mid.grad == first == 2 * 6.0
 
 
+def test_intermediate_gradients_are_reset_after_zero_grad_and_after_create_graph():
+    a = Value(2.0)
+    mid = a * 3
+    y = mid * mid
+    y.backward()
+    a.grad = 0.0  # every leaf zeroed, an intermediate still holds 12
+    y.backward()
+    assert (mid.grad, a.grad) == (12.0, 36.0)
+    a.grad = 0.0
+    y.backward(create_graph=True)  # the gradients are Values now
+    a.grad = 0.0
+    y.backward()
+    assert (type(mid.grad), mid.grad, a.grad) == (float, 12.0, 36.0)
+
+
 def test_seed_scales_every_gradient():
     a = Value(1.5)
     y = a.tanh() * a

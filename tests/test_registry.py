@@ -346,3 +346,35 @@ def test_source_forms_compute_what_the_rules_compute():
         ), name
         got = [eval(re.sub(r"\{p(\d+)\}", r"P[\1]", d).replace("{out}", "out"), env) for d in ds]
         assert got == pytest.approx(list(y.local_grads()), rel=1e-15), name
+
+
+@pytest.mark.parametrize("a", [-2.0, -1e-300, -0.0, 0.0, 5e-324, 0.5, 3.0])
+def test_the_relu_fast_path_stores_the_rule_evaluated_on_its_side(a):
+    rec = ops.record("relu")
+    y = Value(a).relu()
+    assert (y.data, y.local_grads()) == (rec.kernel(a), (rec.rule(y.data, a, None),))
+    assert al.relu(Value(a)).local_grads() == y.local_grads()
+
+
+def test_the_relu_fast_path_follows_a_replaced_rule(mutate):
+    mutate("relu", "2.0")
+    assert Value(-1.0).relu().local_grads() == (2.0,)
+
+
+@pytest.mark.parametrize("values", [True, False])
+@pytest.mark.parametrize("bias", [True, False])
+def test_dot_rows_is_one_dot_per_row(values, bias):
+    from autograd_lite.ops.fused import dot_rows
+
+    xs = [Value(0.5), Value(-1.5), Value(2.0)] if values else [0.5, -1.5, 2.0]
+    rows = [[Value(0.1 * (i + j) - 0.2) for j in range(3)] for i in range(4)]
+    biases = [Value(0.3 * i) if bias else None for i in range(4)]
+    zs = dot_rows(rows, biases, xs, values, 0.25)
+    for z, ws, b in zip(zs, rows, biases):
+        one = al.dot(ws, xs, 0.25 if b is None else b + 0.25)
+        assert z.data == pytest.approx(one.data, rel=1e-15)
+        want = al.gradients(one, [*ws, *(xs if values else []), *([b] if bias else [])])
+        got = al.gradients(z, [*ws, *(xs if values else []), *([b] if bias else [])])
+        assert got == pytest.approx(want, rel=1e-15)
+        (g,) = al.gradients(z, [ws[0]], create_graph=True)  # dz/dw0 = x0: the Value x0, or the number
+        assert (al.gradients(g, [xs[0]]) == [1.0]) if values else (g == xs[0])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any, overload
 
-from ..value import Value, _as_float, _fmt
+from ..value import Value, _as_float, _fmt, _node
 from .lift import binary, function_form, unary, unary_param
 from .lift import function_record as _op
 from .registry import FLOAT_NS, REAL, REGISTRY, VALUE_NS, Domain, Op, Operator
@@ -51,16 +51,34 @@ FLOAT_NS["sigmoid"] = _sigmoid
 sigmoid: UnaryFunction = unary(
     _op("sigmoid", _sigmoid, "out * (1.0 - out)", "s(a) = 1/(1 + e^-a); d/da = s(a)(1 - s(a))")
 )
-relu: UnaryFunction = unary(
-    _op(
-        "relu",
-        lambda x: x if x > 0.0 else 0.0,
-        "1.0 if a > 0.0 else 0.0",
-        "max(0, a); d/da = 1 if a > 0 else 0 (relu'(0) = 0)",
-        _AWAY_FROM_0,
-        (0.0,),
-    )
+_RELU = _op(
+    "relu",
+    lambda x: x if x > 0.0 else 0.0,
+    "1.0 if a > 0.0 else 0.0",
+    "max(0, a); d/da = 1 if a > 0 else 0 (relu'(0) = 0)",
+    _AWAY_FROM_0,
+    (0.0,),
 )
+_RELU.fast = "Value.relu"
+
+
+def _relu(self: Value) -> Value:
+    """max(0, a); d/da = 1 if a > 0 else 0 (relu'(0) = 0).
+
+    The fast path of every relu of a network: the derivative is piecewise
+    constant, so the node stores the number of the side it is on (1.0 or
+    0.0) instead of a function to call during backward.
+    """
+    a = self._d
+    if _RELU.rule is not _RELU_RULE:  # a replaced rule (the mutation tests): store it as given
+        return _node(_RELU.kernel(a), self, _RELU.rule, _RELU)
+    if a > 0.0:
+        return _node(a, self, 1.0, _RELU)
+    return _node(0.0, self, 0.0, _RELU)
+
+
+relu: UnaryFunction = unary(_RELU, _relu)
+_RELU_RULE = _RELU.rule
 softplus: UnaryFunction = unary(
     _op("softplus", _softplus, "sigmoid(a)", "ln(1 + e^a); d/da = s(a), the sigmoid")
 )

@@ -4,18 +4,20 @@ One node instead of a chain of binary ones: a neuron with 16 inputs is one
 ``dot`` node (33 parents) instead of 32 ``*`` and ``+`` nodes, so building and
 sweeping a network costs far less.  Their storage is hand-tuned (listed in the
 records' ``fast``): the local derivatives of a sum are the constants 1, those
-of w . x are the partners of each factor (d/dw_i = x_i, d/dx_i = w_i).
+of w . x are the partners of each factor (d/dw_i = x_i, d/dx_i = w_i), stored
+as the numbers they are when the node is made, so backward reads them without
+a call.  :func:`dot_rows` makes a layer's dot nodes in one go.
 """
 
 from __future__ import annotations
 
 from builtins import sum as _fsum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from operator import mul as _mul
 from typing import Any, overload
 
-from ..value import Rule, Value, _as_float, _get_d, _node
+from ..value import Value, _as_float, _get_d, _node
 from .registry import REAL, VALUE_NS, VARIADIC, Op, Operator, _literal, register
 
 
@@ -25,32 +27,41 @@ def _sum_rule(n: int) -> tuple[float, ...]:
     return (1.0,) * n
 
 
-@cache
-def _dot_vv(n: int, with_bias: bool) -> Rule:
-    """Rule of w . x (+ b) over 2n (+1) Value parents: d/dw_i = x_i, d/dx_i = w_i, d/db = 1.
+def _dot_rule(kind: str, *args: Any) -> tuple[float, ...]:
+    """The local derivatives a dot node stores, as numbers, by its storage ``kind``.
 
-    One shared function per (n, with_bias): a layer's neurons all use the same.
-    """
-    if with_bias:
-        return lambda out, *p: p[n : 2 * n] + p[:n] + (1.0,)
-    return lambda out, *p: p[n:] + p[:n]
-
-
-def _dot_rule(kind: str, *args: Any) -> Rule:
-    """The rule a dot node stores, by its storage ``kind``.
-
-    ``"const"``: Values times constants xs (a network's first layer): the tuple
-    (xs..., 1.0 for a Value bias); ``"vv"``: Values times Values, the shared
-    function for (n, with_bias); ``"mixed"``: per parent, its partner's index
-    (d = the partner) or -1 and the constant d.
+    ``"const"``: Values w times constants xs (a network's first layer), args
+    (xs, with_bias): d/dw_i = x_i, so (x_1, ..., x_n[, 1.0]).  ``"vv"``: Values
+    times Values, args (xd, wd, with_bias), the data of both factors: d/dw_i =
+    x_i, d/dx_i = w_i, so (x_1, ..., x_n, w_1, ..., w_n[, 1.0]).  ``"mixed"``,
+    args (ds,): each parent's derivative (its partner's data or its constant).
+    They are read when the node is made: a later change of data makes the
+    graph stale, and backward refuses it, so they cannot be out of date.
     """
     if kind == "const":
         xs, with_bias = args
         return (*xs, 1.0) if with_bias else tuple(xs)
     if kind == "vv":
-        return _dot_vv(*args)
-    spec = args[0]
-    return lambda out, *p: tuple(p[j] if j >= 0 else c for j, c in spec)
+        xd, wd, with_bias = args
+        return (*xd, *wd, 1.0) if with_bias else (*xd, *wd)
+    return tuple(args[0])
+
+
+def _dot_vrule(node: Value, *p: Value) -> tuple:
+    """The local derivatives of a dot node as Values (for ``create_graph``): the partners themselves.
+
+    d/dw_i = x_i and d/dx_i = w_i are the parent Values, so the derivatives
+    can be differentiated again; constants stay numbers.  Read from the
+    node's storage spec, never from its stored numbers.
+    """
+    kind, *spec = node._c
+    if kind == "const":
+        with_bias, _, xs = spec
+        return (*xs, 1.0) if with_bias else xs
+    if kind == "vv":
+        n = (len(p) - spec[0]) // 2
+        return p[n : 2 * n] + p[:n] + ((1.0,) if spec[0] else ())
+    return tuple(p[j] if j >= 0 else c for j, c in spec[1])
 
 
 def _sum_source(node: Value) -> tuple[str, tuple[str, ...]]:
@@ -64,9 +75,7 @@ def _dot_source(node: Value) -> tuple[str, tuple[str, ...]]:
     kind, *spec = node._c
     n_par = len(node.parents)
     if kind == "const":
-        with_bias, b = spec
-        n = n_par - 1 if with_bias else n_par
-        xs = node._rule[:n]  # the rule of a const dot is the tuple of the x_i
+        with_bias, b, xs = spec
         terms = [f"{{p{i}}} * {_literal(x)}" for i, x in enumerate(xs)]
         ds = [_literal(x) for x in xs]
     elif kind == "vv":
@@ -187,7 +196,7 @@ DOT = register(
         ),
     )
 )
-DOT.rule = _dot_rule
+DOT.rule, DOT.vrule = _dot_rule, _dot_vrule
 _JUST_VALUE = frozenset({Value})
 _JUST_FLOAT = frozenset({float})
 
@@ -225,55 +234,58 @@ def dot(ws: Iterable[Any], xs: Iterable[Any], bias: Any = 0.0) -> Any:
         return bias if with_bias else b
     if _JUST_VALUE.issuperset(map(type, ws)):
         if _JUST_FLOAT.issuperset(map(type, xs)):
-            return dot_trusted(ws, xs, bias if with_bias else None, b, False)
+            return dot_rows((ws,), (bias if with_bias else None,), xs, False, b)[0]
         if _JUST_VALUE.issuperset(map(type, xs)):
-            return dot_trusted(ws, xs, bias if with_bias else None, b, True)
+            return dot_rows((ws,), (bias if with_bias else None,), xs, True, b)[0]
     return _dot_mixed(list(ws), list(xs), bias, b)
 
 
 _SPECS: dict = {}
 
 
-def dot_trusted(
-    ws: list[Value] | tuple[Value, ...], xs: list | tuple, bias: Value | None, b: float, values: bool
-) -> Value:
-    """:func:`dot` without checks, for callers that know the types (``nn``'s layers).
+def dot_rows(
+    rows: Sequence[Sequence[Value]],
+    biases: Sequence[Value | None],
+    xs: Sequence[Any],
+    values: bool,
+    b: float = 0.0,
+) -> list[Value]:
+    """``[w_j . x + b_j + b for each row w_j]``: one :func:`dot` node per row, all of the same ``x``.
 
-    ``ws``: Values; ``xs``: all Values (``values=True``) or all floats, of the
-    same length; ``bias``: a Value or None; ``b``: a constant float added.
+    A layer's pre-activations.  No checks, for callers that know the types
+    (``nn``'s layers): each row is Values as long as ``xs``; ``xs`` is all
+    Values (``values=True``) or all floats; a bias is a Value or None; ``b`` a
+    constant added.  The data of ``xs`` is read once for all rows.
     """
-    spec = _SPECS.get((values, bias is not None, b))
-    if spec is None:
-        spec = _SPECS.setdefault(
-            (values, bias is not None, b), ("vv" if values else "const", bias is not None, b)
-        )
     rule = DOT.rule
+    own = rule is _dot_rule  # else a replaced rule (the mutation tests): go through it
+    out: list[Value] = []
     if values:  # Values times Values: d/dw_i = x_i, d/dx_i = w_i
-        total = _fsum(map(_mul, map(_get_d, ws), map(_get_d, xs)), b)
+        xd = [x._d for x in xs]
+        with_b = _SPECS.get((True, b)) or _SPECS.setdefault((True, b), ("vv", True, b))
+        without_b = _SPECS.get((False, b)) or _SPECS.setdefault((False, b), ("vv", False, b))
+        for ws, bias in zip(rows, biases):
+            wd = [w._d for w in ws]
+            total = _fsum(map(_mul, wd, xd), b)
+            if bias is not None:
+                ds = (*xd, *wd, 1.0) if own else rule("vv", xd, wd, True)
+                out.append(_node(total + bias._d, (*ws, *xs, bias), ds, DOT, with_b))
+            else:
+                ds = (*xd, *wd) if own else rule("vv", xd, wd, False)
+                out.append(_node(total, (*ws, *xs), ds, DOT, without_b))
+        return out
+    # Values times constants (a network's first layer): d/dw_i = x_i, one tuple shared by the rows
+    xt = tuple(xs)
+    spec_b, spec = ("const", True, b, xt), ("const", False, b, xt)
+    ds_b = (*xt, 1.0)
+    for ws, bias in zip(rows, biases):
+        total = _fsum(map(_mul, map(_get_d, ws), xt), b)
         if bias is not None:
-            total += bias._d
-            return _node(
-                total,
-                (*ws, *xs, bias),
-                _dot_vv(len(ws), True) if rule is _dot_rule else rule("vv", len(ws), True),
-                DOT,
-                spec,
-            )
-        return _node(
-            total,
-            (*ws, *xs),
-            _dot_vv(len(ws), False) if rule is _dot_rule else rule("vv", len(ws), False),
-            DOT,
-            spec,
-        )
-    # Values times constants (a network's first layer): d/dw_i = x_i, stored as the tuple of the x_i
-    total = _fsum(map(_mul, map(_get_d, ws), xs), b)
-    if bias is not None:
-        total += bias._d
-        return _node(
-            total, (*ws, bias), (*xs, 1.0) if rule is _dot_rule else rule("const", xs, True), DOT, spec
-        )
-    return _node(total, tuple(ws), tuple(xs) if rule is _dot_rule else rule("const", xs, False), DOT, spec)
+            ds = ds_b if own else rule("const", xt, True)
+            out.append(_node(total + bias._d, (*ws, bias), ds, DOT, spec_b))
+        else:
+            out.append(_node(total, tuple(ws), xt if own else rule("const", xt, False), DOT, spec))
+    return out
 
 
 def _dot_mixed(ws: list, xs: list, bias: Any, b: float) -> Any:
@@ -311,8 +323,8 @@ def _dot_mixed(ws: list, xs: list, bias: Any, b: float) -> Any:
         total += bias._d
     if not parents:
         return total
-    rule = DOT.rule("mixed", tuple(spec))
-    return _node(total, tuple(parents), rule, DOT, ("mixed", tuple(pairs), tuple(spec), with_bias, const))
+    ds = DOT.rule("mixed", [parents[j]._d if j >= 0 else c for j, c in spec])
+    return _node(total, tuple(parents), ds, DOT, ("mixed", tuple(pairs), tuple(spec), with_bias, const))
 
 
 VALUE_NS["sum"] = sum

@@ -166,7 +166,8 @@ class Op:
     fast: str = ""
     f: str = ""
     forms: tuple[Operator, ...] = ()
-    #: for an operator with storage of its own (sum, dot): source_of() for its nodes
+    #: for an operator with storage of its own (sum, dot): source_of() for its nodes, written
+    #: from the node's constant operand ``_c`` and its number of parents alone
     source: Callable[[Value], tuple[str, tuple[str, ...]]] | None = None
     #: derived by register()
     rule: Any = field(default=None, repr=False)
