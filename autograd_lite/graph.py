@@ -22,7 +22,7 @@ from numbers import Real
 from operator import attrgetter
 from typing import Union
 
-from .value import _WALKS, Number, Value, _as_float, _data, _get_d, _grad_mode, _local_grads
+from .value import _WALKS, Number, Value, _as_float, _Chunks, _data, _get_d, _grad_mode, _local_grads
 
 Grad = Union[float, Value]
 #: One edge of the backward pass, as recorded by :func:`reverse_sweep`:
@@ -88,6 +88,7 @@ def topological_order(root: Value) -> list[Value]:
     stack: list = [root]
     push, pop, add, emit = stack.append, stack.pop, seen.add, order.append
     covered = seen.issuperset  # in C: a node whose parents were all seen needs no loop
+    whole: set[int] = set()  # the shared tuples of parents (see _Chunks) known to be all seen
     while stack:
         node = pop()
         if node is None:
@@ -99,22 +100,34 @@ def topological_order(root: Value) -> list[Value]:
             prev = node._prev
             if prev is None:
                 continue
-            if type(prev) is not tuple:
+            if type(prev) is tuple:
+                if len(prev) == 2:  # a * b, a + b: no iterator
+                    a, b = prev
+                    if b not in seen:
+                        push(b)
+                    if a not in seen:
+                        push(a)
+                elif not covered(prev):
+                    for p in reversed(prev):
+                        if p not in seen:
+                            push(p)
+            elif type(prev) is _Chunks:  # shared tuples one after the other (a layer's dot nodes)
+                for part in reversed(prev):
+                    k = id(part)  # a shared tuple found all seen once is so for good
+                    if k in whole:
+                        continue
+                    if covered(part):
+                        whole.add(k)
+                        continue
+                    for p in reversed(part):
+                        if p not in seen:
+                            push(p)
+            else:  # one parent, and maybe a second stored apart
                 b = node._c
-                if type(b) is Value and b not in seen:  # a second parent, stored apart
+                if type(b) is Value and b not in seen:
                     push(b)
                 if prev not in seen:
                     push(prev)
-            elif len(prev) == 2:  # a * b, a + b: no iterator
-                a, b = prev
-                if b not in seen:
-                    push(b)
-                if a not in seen:
-                    push(a)
-            elif not covered(prev):
-                for p in reversed(prev):
-                    if p not in seen:
-                        push(p)
     return order
 
 
@@ -218,7 +231,25 @@ def _fast_sweep(order: list[Value], seed: float, grads: list[Grad]) -> None:
         if g == 0.0:
             continue
         rule = node._rule
-        if type(prev) is not tuple:
+        if type(prev) is tuple:
+            if len(prev) == 2:  # a * b, a + b, a / b: no iterator, no argument unpacking
+                a, b = prev
+                da, db = rule if type(rule) is tuple else rule(node._d, a._d, b._d)
+                if da:
+                    a.grad += da * g
+                if db:
+                    b.grad += db * g
+                continue
+            ds = rule if type(rule) is tuple else rule(node._d, *map(_get_d, prev))
+            for p, d in zip(prev, ds):
+                if d:
+                    p.grad += d * g
+        elif type(prev) is _Chunks:  # shared tuples of parents and of their numbers
+            for part, ds in zip(prev, rule):
+                for p, d in zip(part, ds):
+                    if d:
+                        p.grad += d * g
+        else:
             c = node._c
             if type(c) is Value:  # two parents, the second stored apart: a * b, a + b
                 da, db = rule if type(rule) is tuple else rule(node._d, prev._d, c._d)
@@ -230,18 +261,6 @@ def _fast_sweep(order: list[Value], seed: float, grads: list[Grad]) -> None:
             d = rule if type(rule) is float else rule(node._d, prev._d, c)  # one parent
             if d:
                 prev.grad += d * g
-        elif len(prev) == 2:  # a * b, a + b, a / b: no iterator, no argument unpacking
-            a, b = prev
-            da, db = rule if type(rule) is tuple else rule(node._d, a._d, b._d)
-            if da:
-                a.grad += da * g
-            if db:
-                b.grad += db * g
-        else:
-            ds = rule if type(rule) is tuple else rule(node._d, *map(_get_d, prev))
-            for p, d in zip(prev, ds):
-                if d:
-                    p.grad += d * g
 
 
 def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: list[Step] | None) -> None:

@@ -180,3 +180,48 @@ def test_ints_and_values_as_inputs_agree():
     b = model([1.0, 2.0]).data
     c = model([Value(1.0), Value(2.0)]).data
     assert a == b == pytest.approx(c, rel=1e-15)
+
+
+def _by_hand(layer, x):
+    """The layer's outputs computed from its neurons' current Values, one dot() each."""
+    import autograd_lite as al
+
+    out = []
+    for n in layer.neurons:
+        z = al.dot(n.w, x, n.b if n.b is not None else 0.0)
+        out.append(n._phi(z))
+    return out
+
+
+def test_a_layer_reads_its_weights_as_they_are_now_after_any_change():
+    layer = Layer(3, 4, activation="tanh", seed=5)
+    x = [Value(0.5), Value(-1.0), Value(2.0)]
+    changes = [
+        lambda: setattr(layer.neurons[1].w[2], "data", 0.75),  # a write
+        lambda: layer.neurons[2].w.__setitem__(0, Value(-0.3)),  # a Value replaced inside the list
+        lambda: setattr(layer.neurons[3], "w", [Value(0.1), Value(0.2), Value(0.3)]),  # the list
+        lambda: setattr(layer.neurons[0], "b", Value(1.5)),  # the bias
+    ]
+    before = [v.data for v in layer(x)]
+    for change in changes:
+        change()
+        now = layer(x)
+        assert [v.data for v in now] == pytest.approx([v.data for v in _by_hand(layer, x)], rel=1e-15)
+        assert [v.data for v in now] != before
+        before = [v.data for v in now]
+    sum(now, Value(0.0)).backward()
+    for n in layer.neurons:  # the gradients reach the Values the neurons hold now
+        assert n.b.grad != 0.0 and all(w.grad != 0.0 for w in n.w)
+
+
+def test_layer_nodes_list_their_parents_in_order():
+    model = MLP(2, [3, 2], activation="relu", seed=1)
+    out = model([0.5, -0.25])  # two linear outputs: dot nodes of the 3 hidden relus
+    for z, n in zip(out, model.layers[1].neurons):
+        hidden = z.parents[3:6]
+        assert z.op == "dot" and all(h.op == "relu" for h in hidden)
+        assert z.parents == (*n.w, *hidden, n.b)
+        assert z.local_grads() == (*[h.data for h in hidden], *[w.data for w in n.w], 1.0)
+    first = model.layers[0].neurons[0]
+    z0 = out[0].parents[3].parents[0]
+    assert z0.parents == (*first.w, first.b) and z0.local_grads() == (0.5, -0.25, 1.0)

@@ -161,6 +161,25 @@ def test_gradients_never_erase_another_threads_backward():
     assert w.grad == rounds * 3.0
 
 
+def test_one_model_evaluated_in_threads_gives_each_thread_its_own_answer():
+    from nn import MLP
+
+    model = MLP(3, [8, 8, 1], activation="tanh", seed=2)
+    inputs = [[0.1 * k, -0.2 * k, 0.3] for k in range(4)]
+    with no_grad():
+        want = [model(x).data for x in inputs]
+    got: dict = {}
+
+    def worker(k):
+        def run():
+            got[k] = {model(inputs[k]).data for _ in range(100)}
+
+        return run
+
+    _run(*[worker(k) for k in range(4)])
+    assert [got[k] for k in range(4)] == [{w} for w in want]
+
+
 def test_walks_never_touch_the_collector_settings():
     gc.disable()
     try:

@@ -17,7 +17,7 @@ from functools import cache
 from operator import mul as _mul
 from typing import Any, overload
 
-from ..value import Value, _as_float, _get_d, _node
+from ..value import Value, _as_float, _Chunks, _clock, _node
 from .registry import REAL, VALUE_NS, VARIADIC, Op, Operator, _literal, register
 
 
@@ -241,6 +241,27 @@ def dot(ws: Iterable[Any], xs: Iterable[Any], bias: Any = 0.0) -> Any:
 
 
 _SPECS: dict = {}
+_ONE = (1.0,)
+#: What :func:`dot_rows` reads of its rows, once per version of the data:
+#: (clock, rows as lists, biases, per row the tuple of its Values, of their data,
+#: the bias's data, the bias as a tuple of 0 or 1, the Values and the bias as one tuple).
+RowsState = tuple[int, list, list, list, list, list, list, list]
+
+
+def _rows_state(rows: Sequence[Sequence[Value]], biases: Sequence[Value | None]) -> RowsState:
+    clock = _clock[0]  # read before the data: a write after this point changes the clock
+    ws_ts = [tuple(ws) for ws in rows]
+    tails = [() if bias is None else (bias,) for bias in biases]
+    return (
+        clock,
+        [list(ws) for ws in rows],
+        list(biases),
+        ws_ts,
+        [tuple([w._d for w in ws]) for ws in ws_ts],
+        [0.0 if bias is None else bias._d for bias in biases],
+        tails,
+        [ws + tail for ws, tail in zip(ws_ts, tails)],
+    )
 
 
 def dot_rows(
@@ -249,6 +270,7 @@ def dot_rows(
     xs: Sequence[Any],
     values: bool,
     b: float = 0.0,
+    memo: list | None = None,
 ) -> list[Value]:
     """``[w_j . x + b_j + b for each row w_j]``: one :func:`dot` node per row, all of the same ``x``.
 
@@ -256,35 +278,49 @@ def dot_rows(
     (``nn``'s layers): each row is Values as long as ``xs``; ``xs`` is all
     Values (``values=True``) or all floats; a bias is a Value or None; ``b`` a
     constant added.  The data of ``xs`` is read once for all rows.
+
+    ``memo``, a list ``[None]`` the caller keeps from call to call, keeps what
+    is read of the rows (their Values' data, tuples of them) while no Value's
+    data is written anywhere and the rows and biases hold the same Values, so
+    a layer applied to many samples reads its weights once.  The nodes then
+    share those tuples (see :class:`~autograd_lite.value._Chunks`).
     """
+    state = memo[0] if memo else None
+    if state is None or state[0] != _clock[0] or state[1] != rows or state[2] != biases:
+        state = _rows_state(rows, biases)
+        if memo:
+            memo[0] = state
+    _, _, _, ws_ts, wds, bds, tails, wsbs = state
     rule = DOT.rule
     own = rule is _dot_rule  # else a replaced rule (the mutation tests): go through it
     out: list[Value] = []
     if values:  # Values times Values: d/dw_i = x_i, d/dx_i = w_i
-        xd = [x._d for x in xs]
+        xt = tuple(xs)
+        xd = tuple([x._d for x in xt])
         with_b = _SPECS.get((True, b)) or _SPECS.setdefault((True, b), ("vv", True, b))
         without_b = _SPECS.get((False, b)) or _SPECS.setdefault((False, b), ("vv", False, b))
-        for ws, bias in zip(rows, biases):
-            wd = [w._d for w in ws]
+        for ws, wd, bd, tail in zip(ws_ts, wds, bds, tails):
             total = _fsum(map(_mul, wd, xd), b)
-            if bias is not None:
-                ds = (*xd, *wd, 1.0) if own else rule("vv", xd, wd, True)
-                out.append(_node(total + bias._d, (*ws, *xs, bias), ds, DOT, with_b))
+            if not own:  # flat storage, through the replaced rule
+                spec = with_b if tail else without_b
+                ds = rule("vv", xd, wd, bool(tail))
+                out.append(_node(total + bd if tail else total, ws + xt + tail, ds, DOT, spec))
+            elif tail:
+                out.append(_node(total + bd, _Chunks((ws, xt, tail)), (xd, wd, _ONE), DOT, with_b))
             else:
-                ds = (*xd, *wd) if own else rule("vv", xd, wd, False)
-                out.append(_node(total, (*ws, *xs), ds, DOT, without_b))
+                out.append(_node(total, _Chunks((ws, xt)), (xd, wd), DOT, without_b))
         return out
-    # Values times constants (a network's first layer): d/dw_i = x_i, one tuple shared by the rows
+    # Values times constants (a network's first layer): d/dw_i = x_i; the rows share
+    # one tuple of numbers, and each node's parents are its row's shared tuple
     xt = tuple(xs)
     spec_b, spec = ("const", True, b, xt), ("const", False, b, xt)
     ds_b = (*xt, 1.0)
-    for ws, bias in zip(rows, biases):
-        total = _fsum(map(_mul, map(_get_d, ws), xt), b)
-        if bias is not None:
-            ds = ds_b if own else rule("const", xt, True)
-            out.append(_node(total + bias._d, (*ws, bias), ds, DOT, spec_b))
+    for wsb, wd, bd, tail in zip(wsbs, wds, bds, tails):
+        total = _fsum(map(_mul, wd, xt), b)
+        if tail:
+            out.append(_node(total + bd, wsb, ds_b if own else rule("const", xt, True), DOT, spec_b))
         else:
-            out.append(_node(total, tuple(ws), xt if own else rule("const", xt, False), DOT, spec))
+            out.append(_node(total, wsb, xt if own else rule("const", xt, False), DOT, spec))
     return out
 
 
