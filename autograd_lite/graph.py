@@ -246,6 +246,11 @@ def _fast_sweep(order: list[Value], seed: float, grads: list[Grad]) -> None:
                     p.grad += d * g
         elif type(prev) is _Chunks:  # shared tuples of parents and of their numbers
             for part, ds in zip(prev, rule):
+                if len(part) == 1:  # a dot's bias: no loop
+                    d = ds[0]
+                    if d:
+                        part[0].grad += d * g
+                    continue
                 for p, d in zip(part, ds):
                     if d:
                         p.grad += d * g
