@@ -14,11 +14,13 @@ leaves, with plain floats and no node objects.
   in it (the loss) replaced by a Value whose ``backward()`` runs the
   generated backward pass and adds every leaf's gradient into its ``.grad``
   (leaves accumulate, as with ``backward()``); other Values come back as
-  leaves holding their data.  Intermediate nodes are not kept, so only
-  leaves get a ``.grad``, and only the result's own ``backward()`` method
-  runs the generated pass (to :func:`~autograd_lite.gradients` the result is
-  a leaf).  Inside a transformation (``grad``, ``jvp``...) and under
-  ``no_grad()``, ``f`` simply runs as it is.
+  leaves holding their data.  The loss is one node whose parents are the
+  leaves and whose rule is the generated backward pass, so
+  :func:`~autograd_lite.backward`, :func:`~autograd_lite.gradients` and
+  graphs built on top of it all work; intermediate nodes are not kept, so
+  only leaves get a ``.grad``.  Inside a transformation (``grad``,
+  ``jvp``...), under ``no_grad()`` and while another compiled function is
+  tracing, ``f`` simply runs as it is.
 * Inputs: the leaves of the traced graph.  A Value passed as an argument is
   read from the arguments of each call; any other leaf (a model's
   parameters) is read from the leaf itself, so an optimizer's updates are
@@ -60,8 +62,9 @@ from typing import Any
 
 from ._codegen import MAX_LINES, _generate, _Plan, _Retrace, _Writer
 from .functional import _depth
-from .graph import _check_fresh
-from .value import Value, _comparison_log, is_grad_enabled
+from .graph import _WALK_LOCK, _check_fresh
+from .ops.registry import Op
+from .value import Value, _comparison_log, _comparisons_get, is_grad_enabled
 
 __all__ = ["compile", "Compiled"]
 
@@ -133,41 +136,97 @@ def _unflatten(shape: tuple, values: Iterator, numbers: Iterator) -> Any:
     return items if kind == "list" else tuple(items)
 
 
-class _Result(Value):
-    """The loss of a replay: a Value whose ``backward()`` runs the generated backward pass."""
+class _Pass:
+    """The generated backward pass of one replay, run on demand (the rule of its result node).
 
-    __slots__ = ("_gen", "_redo", "_leaves", "_eager")
-    _eager: Value | None
+    It adds d(result)/d(leaf) * seed into every leaf's ``.grad``; where a
+    gradient is not finite it runs the function eagerly once and takes the
+    eager graph's numbers instead (with eager mode's rule that an exact 0
+    passes nothing).
+    """
+
+    __slots__ = ("gen", "redo", "eager")
+    eager: Value | None
+
+    def __init__(self, gen: Any, redo: Callable[[], Value]) -> None:
+        self.gen, self.redo, self.eager = gen, redo, None
+
+    def add_into_leaves(self, seed: float) -> None:
+        if self.eager is None:
+            try:
+                self.gen.send(seed)
+            except _Retrace:
+                self.eager = self.redo()
+        if self.eager is not None:
+            self.eager.backward(seed)
+
+
+def _compiled_rule(run: _Pass, leaves: tuple[Value, ...]) -> Callable[..., Any]:
+    """The local derivatives d(result)/d(leaf) of a replay's result: the generated pass run with seed 1."""
+
+    def rule(out: Any, *_: Any) -> Any:
+        with _WALK_LOCK:
+            saved = [leaf.grad for leaf in leaves]
+            try:
+                for leaf in leaves:
+                    leaf.grad = 0.0
+                run.add_into_leaves(1.0)
+                ds = tuple(leaf.grad for leaf in leaves)
+            finally:
+                for leaf, g in zip(leaves, saved):
+                    leaf.grad = g
+        return ds if len(leaves) > 1 else ds[0]
+
+    return rule
+
+
+def _no_values(*_: Any) -> Any:
+    raise ValueError(
+        "create_graph=True (higher derivatives) is not supported in compile mode: "
+        "call the function without compile() to differentiate its gradients again"
+    )
+
+
+#: The record of a compiled function's result node: its parents are the leaves it was computed from.
+COMPILED = Op("compiled", 0, lambda *xs: 0.0, (), "a compiled result; d/d(leaf) from its generated pass")
+COMPILED.label, COMPILED.vrule = "compiled", _no_values
+
+
+class _Result(Value):
+    """The loss of a replay: a node whose parents are the leaves it was computed from.
+
+    Its rule runs the generated backward pass, so every walk (``backward()``,
+    :func:`~autograd_lite.gradients`, a graph built on top of it) sees the
+    compiled function as one node; its own ``backward()`` runs the pass
+    straight into the leaves.
+    """
+
+    __slots__ = ("_run",)
 
     def __init__(self, data: float, gen: Any, redo: Callable[[], Value], leaves: list) -> None:
         super().__init__(data)
-        self._gen, self._redo, self._leaves, self._eager = gen, redo, leaves, None
+        self._run = _Pass(gen, redo)
+        parents = tuple(dict.fromkeys(leaves))
+        if parents:
+            self._prev = parents if len(parents) > 1 else parents[0]
+            self._rule = _compiled_rule(self._run, parents)
+            self._op = COMPILED
 
     def backward(self, grad: Any = 1.0, *, create_graph: bool = False) -> None:
         """Add d(self)/d(leaf) * grad into every leaf's ``.grad``, as ``backward()`` does.
 
         As in eager mode, a leaf whose data changed since this result was
-        computed makes it refuse (``StaleGraphError``).  Where a gradient is
-        not finite, the function runs eagerly and its own ``backward()`` gives
-        the numbers (with eager mode's rule that an exact 0 passes nothing).
+        computed makes it refuse (``StaleGraphError``).
         """
         if create_graph:
-            raise ValueError(
-                "backward(create_graph=True) is not supported in compile mode: "
-                "call the function without compile() to differentiate its gradients again"
-            )
+            _no_values()
         if isinstance(grad, bool) or not isinstance(grad, Real):
             raise TypeError(f"backward() seed must be a number, got {type(grad).__name__}")
-        _check_fresh([*self._leaves, self])
         seed = float(grad)
-        if self._eager is None:
-            try:
-                self._gen.send(seed)
-            except _Retrace:
-                self._eager = self._redo()
-        if self._eager is not None:
-            self._eager.backward(seed)
-        self.grad = seed
+        with _WALK_LOCK:
+            _check_fresh([*self.parents, self])
+            self._run.add_into_leaves(seed)
+            self.grad = seed
 
 
 class Compiled:
@@ -210,8 +269,9 @@ class Compiled:
         return self._last.source
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not is_grad_enabled() or _depth.get():
-            # no graph to record, or a transformation (grad, jvp...) needs f's own graph
+        if not is_grad_enabled() or _depth.get() or _comparisons_get() is not None:
+            # no graph to record, or a transformation (grad, jvp...) or an enclosing
+            # compile() that is tracing needs f's own graph
             return self.f(*args, **kwargs)
         self.calls += 1
         key, values = _key(args, kwargs)

@@ -13,6 +13,8 @@ into an operator that works like the built-in ones:
   Written with engine operations (``+ - * / **``, ``exp``, ``sigmoid``, ...)
   it also works on Values, so higher derivatives (``create_graph=True``,
   ``grad(grad(f))``) work too.
+* The compile mode (:func:`~autograd_lite.compile`) calls the forward
+  function, with its checks, and the rule from the code it generates.
 * ``kinks`` (inputs where the operator is not differentiable) are kept in its
   record, where gradcheck finds them; a ``domain`` predicate turns
   bad input into a ``ValueError`` at the forward call, naming the operator and
@@ -42,6 +44,7 @@ from numbers import Real
 from typing import Any
 
 from .ops import REGISTRY, Op
+from .ops.registry import FLOAT_NS, _literal
 from .value import Value, _as_float, _fmt, _node
 
 
@@ -56,6 +59,38 @@ def reserved_names() -> frozenset[str]:
 
 #: Records of the operators made by op(), by name (a redefinition replaces the record).
 CUSTOM: dict[str, Op] = {}
+
+
+_IDENTS: list[str] = []
+
+
+def _letters(n: int) -> str:
+    """``n`` written with the letters a-z (no digits: generated source keeps it whole)."""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = chr(97 + r) + out
+        if n == 0:
+            return out
+        n -= 1
+
+
+def _source(kernel: str, rule: str, node: Value) -> tuple[str, tuple[str, ...]]:
+    """The compile mode's source for a custom operator's node: calls of its checked forward and its rule.
+
+    ``node._c`` is None when every argument is a Value, or the arguments with
+    each constant in its place and None where a Value is.
+    """
+    template = node._c
+    n = len(node.parents)
+    if template is None:
+        args, positions = [f"{{p{i}}}" for i in range(n)], list(range(n))
+    else:
+        parent = iter(range(n))
+        args = [f"{{p{next(parent)}}}" if t is None else _literal(t) for t in template]
+        positions = [i for i, t in enumerate(template) if t is None]
+    call = ", ".join(args)
+    return f"{kernel}({call})", tuple(f"{rule}({{out}}, {call})[{i}]" for i in positions)
 
 
 def _checked(rule: Callable[..., Any], name: str) -> Callable[..., tuple]:
@@ -160,6 +195,11 @@ def op(
         )
         rec.rule = checked
         CUSTOM[opname] = rec
+        # for the compile mode: the forward with its checks (floats in, float out) and the rule
+        ident = f"_custom_{_letters(len(_IDENTS))}"
+        _IDENTS.append(ident)
+        FLOAT_NS[f"{ident}_k"], FLOAT_NS[f"{ident}_d"] = lambda *xs: apply(*xs), checked
+        rec.source = functools.partial(_source, f"{ident}_k", f"{ident}_d")
 
         def apply(*args: Any) -> Any:
             if not args:
@@ -180,7 +220,7 @@ def op(
             if len(positions) == len(args):
                 return _node(out, parents, checked, rec)
             template = tuple(None if isinstance(a, Value) else x for a, x in zip(args, xs))
-            return _node(out, parents, _with_constants(checked, template, positions), rec)
+            return _node(out, parents, _with_constants(checked, template, positions), rec, template)
 
         functools.update_wrapper(apply, forward)
         operator: Any = apply  # a function with the operator's attributes

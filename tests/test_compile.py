@@ -365,3 +365,45 @@ def test_a_function_that_traces_on_most_calls_stops_tracing():
     for i in range(40):
         assert f(float(i)).data == 0.5 * i
     assert f.traces == al.compile(lambda: x).GIVE_UP and f.calls == 40 and f.gave_up
+
+
+def test_the_result_is_a_node_every_walk_goes_through():
+    x, w = Value(0.5), Value(2.0)
+    f = al.compile(lambda: (x * w).exp())
+    f()
+    y = f()  # a replay
+    want = [w.data * math.exp(x.data * w.data), x.data * math.exp(x.data * w.data)]
+    assert y.op == "compiled" and set(y.parents) == {x, w}
+    assert all(close(g, v) for g, v in zip(al.gradients(y, [x, w]), want))
+    assert (x.grad, w.grad) == (0.0, 0.0)  # gradients() leaves .grad alone
+    al.backward(y)
+    assert close(x.grad, want[0]) and close(w.grad, want[1])
+    x.grad = w.grad = 0.0
+    (3.0 * y + x).backward()  # a graph built on the compiled result
+    assert close(x.grad, 3.0 * want[0] + 1.0) and close(w.grad, 3.0 * want[1])
+    with pytest.raises(ValueError, match="not supported in compile mode"):
+        al.gradients(y, [x], create_graph=True)
+
+
+def test_custom_operators_compile_with_their_checks():
+    @al.custom.op(lambda out, a, b: (b, a), domain=lambda a, b: a > 0, domain_text="a must be > 0")
+    def times(a, b):
+        return a * b
+
+    @al.custom.op(lambda out, a: (2.0 * a,))
+    def square(a):
+        return a * a
+
+    x, y = Value(0.5), Value(1.5)
+    cf = eager_and_compiled(lambda: square(x).exp() + times(x, 3.0) + times(y, x), [x, y], calls=3)
+    assert cf.traces == 1 and "_custom_" in cf.source
+    y.data = -1.0
+    with pytest.raises(ValueError, match=r"times\(\) of \(-1.0, 0.5\) is outside its domain: a must be > 0"):
+        cf()
+
+
+def test_a_compiled_function_inside_another_is_traced_as_part_of_it():
+    x, w = Value(0.5), Value(2.0)
+    inner = al.compile(lambda: (x * w).exp())
+    outer = eager_and_compiled(lambda: inner() * 3.0 + x, [x, w], calls=3)
+    assert outer.traces == 1 and "_k_exp" in outer.source  # inner's own graph, written out
