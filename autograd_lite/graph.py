@@ -100,7 +100,14 @@ def topological_order(root: Value) -> list[Value]:
             prev = node._prev
             if prev is None:
                 continue
-            if type(prev) is tuple:
+            tp = type(prev)
+            if tp is not tuple and tp is not _Chunks:  # one parent, and maybe a second stored apart
+                b = node._c
+                if type(b) is Value and b not in seen:
+                    push(b)
+                if prev not in seen:
+                    push(prev)
+            elif tp is tuple:
                 if len(prev) == 2:  # a * b, a + b: no iterator
                     a, b = prev
                     if b not in seen:
@@ -111,7 +118,7 @@ def topological_order(root: Value) -> list[Value]:
                     for p in reversed(prev):
                         if p not in seen:
                             push(p)
-            elif type(prev) is _Chunks:  # shared tuples one after the other (a layer's dot nodes)
+            else:  # shared tuples one after the other (a layer's dot nodes)
                 for part in reversed(prev):
                     k = id(part)  # a shared tuple found all seen once is so for good
                     if k in whole:
@@ -122,12 +129,6 @@ def topological_order(root: Value) -> list[Value]:
                     for p in reversed(part):
                         if p not in seen:
                             push(p)
-            else:  # one parent, and maybe a second stored apart
-                b = node._c
-                if type(b) is Value and b not in seen:
-                    push(b)
-                if prev not in seen:
-                    push(prev)
     return order
 
 
@@ -231,7 +232,20 @@ def _fast_sweep(order: list[Value], seed: float, grads: list[Grad]) -> None:
         if g == 0.0:
             continue
         rule = node._rule
-        if type(prev) is tuple:
+        tp = type(prev)
+        if tp is not tuple and tp is not _Chunks:
+            c = node._c
+            if type(c) is Value:  # two parents, the second stored apart: a * b, a + b
+                da, db = rule if type(rule) is tuple else rule(node._d, prev._d, c._d)
+                if da:
+                    prev.grad += da * g
+                if db:
+                    c.grad += db * g
+                continue
+            d = rule if type(rule) is float else rule(node._d, prev._d, c)  # one parent
+            if d:
+                prev.grad += d * g
+        elif tp is tuple:
             if len(prev) == 2:  # a * b, a + b, a / b: no iterator, no argument unpacking
                 a, b = prev
                 da, db = rule if type(rule) is tuple else rule(node._d, a._d, b._d)
@@ -244,7 +258,7 @@ def _fast_sweep(order: list[Value], seed: float, grads: list[Grad]) -> None:
             for p, d in zip(prev, ds):
                 if d:
                     p.grad += d * g
-        elif type(prev) is _Chunks:  # shared tuples of parents and of their numbers
+        else:  # shared tuples of parents and of their numbers
             for part, ds in zip(prev, rule):
                 if len(part) == 1:  # a dot's bias: no loop
                     d = ds[0]
@@ -254,18 +268,6 @@ def _fast_sweep(order: list[Value], seed: float, grads: list[Grad]) -> None:
                 for p, d in zip(part, ds):
                     if d:
                         p.grad += d * g
-        else:
-            c = node._c
-            if type(c) is Value:  # two parents, the second stored apart: a * b, a + b
-                da, db = rule if type(rule) is tuple else rule(node._d, prev._d, c._d)
-                if da:
-                    prev.grad += da * g
-                if db:
-                    c.grad += db * g
-                continue
-            d = rule if type(rule) is float else rule(node._d, prev._d, c)  # one parent
-            if d:
-                prev.grad += d * g
 
 
 def _sweep(order: list[Value], seed: Grad, create_graph: bool, steps: list[Step] | None) -> None:
