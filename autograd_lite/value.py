@@ -21,7 +21,7 @@ case is stored without a container:
   ``_c`` (where a one-parent node keeps its constant), and its rule is
   ``rule(out, a, b) -> (d_a, d_b)`` or the tuple of constants: no tuple of
   parents to allocate and for the collector to track;
-* a node with **several** parents keeps their tuple (or a :class:`_Chunks`
+* a node with **several** parents keeps their tuple (or a ``_Chunks``
   of shared tuples, for a layer's dot nodes), and its rule is
   ``rule(out, *parents) -> (d_0, d_1, ...)`` in parent order, or the tuple of
   numbers itself: constants (``a + b`` stores ``(1.0, 1.0)``), or for a fused

@@ -178,7 +178,7 @@ class Layer(Module):
         neurons = self.neurons
         if kinds in (_VALUES, _FLOATS):
             rows, biases = list(map(_get_w, neurons)), list(map(_get_b, neurons))
-            zs = dot_rows(rows, biases, x, kinds == _VALUES, 0.0, self._memo)
+            zs = dot_rows(rows, biases, x, kinds == _VALUES, 0.0, self._memo, "Layer")
             return [n._phi(z) for n, z in zip(neurons, zs)]
         return [n._forward(x) for n in neurons]  # Values and numbers mixed
 

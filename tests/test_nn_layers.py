@@ -225,3 +225,14 @@ def test_layer_nodes_list_their_parents_in_order():
     first = model.layers[0].neurons[0]
     z0 = out[0].parents[3].parents[0]
     assert z0.parents == (*first.w, first.b) and z0.local_grads() == (0.5, -0.25, 1.0)
+
+
+def test_a_neuron_changed_into_nonsense_is_named_not_silently_cut():
+    model = MLP(2, [3, 1], seed=0)
+    model.layers[0].neurons[1].w.append(Value(1.0))
+    with pytest.raises(ValueError, match="Layer: rows of 2 or 3 weights for 2 inputs"):
+        model([0.1, 0.2])
+    model = MLP(2, [3, 1], seed=0)
+    model.layers[1].neurons[0].w[0] = 2.0
+    with pytest.raises(TypeError, match="Layer: the weights and bias of row 0 must be Values, got float 2.0"):
+        model([0.1, 0.2])

@@ -244,13 +244,20 @@ _SPECS: dict = {}
 _ONE = (1.0,)
 #: What :func:`dot_rows` reads of its rows, once per version of the data:
 #: (clock, rows as lists, biases, per row the tuple of its Values, of their data,
-#: the bias's data, the bias as a tuple of 0 or 1, the Values and the bias as one tuple).
-RowsState = tuple[int, list, list, list, list, list, list, list]
+#: the bias's data, the bias as a tuple of 0 or 1, the Values and the bias as one
+#: tuple; the rows' common length, or -1).
+RowsState = tuple[int, list, list, list, list, list, list, list, int]
 
 
-def _rows_state(rows: Sequence[Sequence[Value]], biases: Sequence[Value | None]) -> RowsState:
+def _rows_state(rows: Sequence[Sequence[Value]], biases: Sequence[Value | None], who: str) -> RowsState:
     clock = _clock[0]  # read before the data: a write after this point changes the clock
     ws_ts = [tuple(ws) for ws in rows]
+    for j, (ws, bias) in enumerate(zip(ws_ts, biases)):
+        for w in (*ws, *(() if bias is None else (bias,))):
+            if not isinstance(w, Value):
+                raise TypeError(
+                    f"{who}: the weights and bias of row {j} must be Values, got {type(w).__name__} {w!r}"
+                )
     tails = [() if bias is None else (bias,) for bias in biases]
     return (
         clock,
@@ -261,6 +268,7 @@ def _rows_state(rows: Sequence[Sequence[Value]], biases: Sequence[Value | None])
         [0.0 if bias is None else bias._d for bias in biases],
         tails,
         [ws + tail for ws, tail in zip(ws_ts, tails)],
+        len(ws_ts[0]) if len({len(ws) for ws in ws_ts}) == 1 else -1,
     )
 
 
@@ -271,6 +279,7 @@ def dot_rows(
     values: bool,
     b: float = 0.0,
     memo: list | None = None,
+    who: str = "dot_rows()",
 ) -> list[Value]:
     """``[w_j . x + b_j + b for each row w_j]``: one :func:`dot` node per row, all of the same ``x``.
 
@@ -283,14 +292,19 @@ def dot_rows(
     is read of the rows (their Values' data, tuples of them) while no Value's
     data is written anywhere and the rows and biases hold the same Values, so
     a layer applied to many samples reads its weights once.  The nodes then
-    share those tuples (see :class:`~autograd_lite.value._Chunks`).
+    share those tuples (a ``_Chunks`` of parents, see :mod:`autograd_lite.value`).  ``who``
+    names the caller in the errors for rows that are not Values or not as
+    long as ``xs``.
     """
     state = memo[0] if memo else None
     if state is None or state[0] != _clock[0] or state[1] != rows or state[2] != biases:
-        state = _rows_state(rows, biases)
+        state = _rows_state(rows, biases, who)
         if memo:
             memo[0] = state
-    _, _, _, ws_ts, wds, bds, tails, wsbs = state
+    _, _, _, ws_ts, wds, bds, tails, wsbs, width = state
+    if width != len(xs):
+        sizes = sorted({len(ws) for ws in ws_ts})
+        raise ValueError(f"{who}: rows of {' or '.join(map(str, sizes))} weights for {len(xs)} inputs")
     rule = DOT.rule
     own = rule is _dot_rule  # else a replaced rule (the mutation tests): go through it
     out: list[Value] = []
