@@ -79,7 +79,8 @@ def topological_order(root: Value) -> list[Value]:
 
     The stack holds nodes to expand and, under the ``None`` marker, nodes to
     emit: expanding a node pushes it back with the marker, then its unseen
-    parents, so it is emitted after all of them.
+    parents, so it is emitted after all of them; a node with no unseen
+    parent is emitted at once.
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order() needs a Value, got {type(root).__name__}")
@@ -93,42 +94,69 @@ def topological_order(root: Value) -> list[Value]:
         node = pop()
         if node is None:
             emit(pop())
-        elif node not in seen:
-            add(node)
-            push(node)
-            push(None)
-            prev = node._prev
-            if prev is None:
-                continue
-            tp = type(prev)
-            if tp is not tuple and tp is not _Chunks:  # one parent, and maybe a second stored apart
-                b = node._c
-                if type(b) is Value and b not in seen:
-                    push(b)
+            continue
+        if node in seen:
+            continue
+        add(node)
+        prev = node._prev
+        if prev is None:  # a leaf
+            emit(node)
+            continue
+        # a node whose parents were all seen (so emitted: the graph has no cycles) is emitted
+        # at once; else it waits under the marker while its unseen parents are expanded
+        tp = type(prev)
+        if tp is not tuple and tp is not _Chunks:  # one parent, and maybe a second stored apart
+            b = node._c
+            if type(b) is Value and b not in seen:
+                push(node)
+                push(None)
+                push(b)
                 if prev not in seen:
                     push(prev)
-            elif tp is tuple:
-                if len(prev) == 2:  # a * b, a + b: no iterator
-                    a, b = prev
-                    if b not in seen:
-                        push(b)
-                    if a not in seen:
-                        push(a)
-                elif not covered(prev):
-                    for p in reversed(prev):
-                        if p not in seen:
-                            push(p)
-            else:  # shared tuples one after the other (a layer's dot nodes)
-                for part in reversed(prev):
-                    k = id(part)  # a shared tuple found all seen once is so for good
-                    if k in whole:
-                        continue
-                    if covered(part):
-                        whole.add(k)
-                        continue
-                    for p in reversed(part):
-                        if p not in seen:
-                            push(p)
+            elif prev not in seen:
+                push(node)
+                push(None)
+                push(prev)
+            else:
+                emit(node)
+        elif tp is tuple:
+            if covered(prev):
+                emit(node)
+                continue
+            push(node)
+            push(None)
+            if len(prev) == 2:  # a * b, a + b: no iterator
+                a, b = prev
+                if b not in seen:
+                    push(b)
+                if a not in seen:
+                    push(a)
+            else:
+                for p in reversed(prev):
+                    if p not in seen:
+                        push(p)
+        else:  # shared tuples one after the other (a layer's dot nodes)
+            waiting = None
+            for part in prev:
+                k = id(part)  # a shared tuple found all seen once is so for good
+                if k in whole:
+                    continue
+                if covered(part):
+                    whole.add(k)
+                    continue
+                if waiting is None:
+                    waiting = [part]
+                else:
+                    waiting.append(part)
+            if waiting is None:
+                emit(node)
+                continue
+            push(node)
+            push(None)
+            for part in reversed(waiting):
+                for p in reversed(part):
+                    if p not in seen:
+                        push(p)
     return order
 
 
