@@ -22,7 +22,7 @@ from numbers import Real
 from operator import attrgetter
 from typing import Union
 
-from .value import _WALKS, Number, Value, _as_float, _Chunks, _data, _get_d, _grad_mode, _local_grads
+from .value import _WALKS, Number, Value, _as_float, _Chunks, _clock, _data, _get_d, _grad_mode, _local_grads
 
 Grad = Union[float, Value]
 #: One edge of the backward pass, as recorded by :func:`reverse_sweep`:
@@ -163,6 +163,8 @@ def topological_order(root: Value) -> list[Value]:
 def _check_fresh(order: list[Value]) -> None:
     """Refuse a graph in which some node's data was written after the root was computed."""
     root_t = order[-1]._t
+    if root_t == _clock[0]:  # no data written anywhere since: nothing to look for
+        return
     if max(map(_get_t, order)) > root_t:
         node = next(n for n in order if n._t > root_t)
         name = repr(node.label) if node.label is not None else f"a node (data {node._d!r})"
