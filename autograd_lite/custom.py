@@ -195,11 +195,6 @@ def op(
         )
         rec.rule = checked
         CUSTOM[opname] = rec
-        # for the compile mode: the forward with its checks (floats in, float out) and the rule
-        ident = f"_custom_{_letters(len(_IDENTS))}"
-        _IDENTS.append(ident)
-        FLOAT_NS[f"{ident}_k"], FLOAT_NS[f"{ident}_d"] = lambda *xs: apply(*xs), checked
-        rec.source = functools.partial(_source, f"{ident}_k", f"{ident}_d")
 
         def apply(*args: Any) -> Any:
             if not args:
@@ -223,6 +218,11 @@ def op(
             return _node(out, parents, _with_constants(checked, template, positions), rec, template)
 
         functools.update_wrapper(apply, forward)
+        # for the compile mode: the forward with its checks (floats in, float out) and the rule
+        ident = f"_custom_{_letters(len(_IDENTS))}"
+        _IDENTS.append(ident)
+        FLOAT_NS[f"{ident}_k"], FLOAT_NS[f"{ident}_d"] = apply, checked
+        rec.source = functools.partial(_source, f"{ident}_k", f"{ident}_d")
         operator: Any = apply  # a function with the operator's attributes
         operator.name, operator.forward, operator.rule, operator.kinks = opname, forward, rule, kink_points
         operator.record = rec

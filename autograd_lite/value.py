@@ -235,7 +235,12 @@ class _Chunks(tuple):
     __slots__ = ()
 
     def flat(self) -> tuple:
-        return tuple(chain.from_iterable(self))
+        return _flat(self)
+
+
+def _flat(parts: tuple) -> tuple:
+    """Tuples one after the other, as one tuple (a ``_Chunks`` of parents, or its rule's numbers)."""
+    return tuple(chain.from_iterable(parts))
 
 
 def _as_tuple(prev: Value | tuple | None) -> tuple:
@@ -273,7 +278,7 @@ def _local_grads(node: Value, create_graph: bool) -> tuple:
     if type(prev) is _Chunks:
         if create_graph and node._op.vrule is not None:
             return node._op.vrule(node, *prev.flat())
-        return tuple(chain.from_iterable(rule))
+        return _flat(rule)
     if type(prev) is not tuple and type(node._c) is Value:  # two Values, stored apart
         b = node._c
         if type(rule) is tuple:

@@ -252,13 +252,14 @@ RowsState = tuple[int, list, list, list, list, list, list, list, int]
 def _rows_state(rows: Sequence[Sequence[Value]], biases: Sequence[Value | None], who: str) -> RowsState:
     clock = _clock[0]  # read before the data: a write after this point changes the clock
     ws_ts = [tuple(ws) for ws in rows]
-    for j, (ws, bias) in enumerate(zip(ws_ts, biases)):
-        for w in (*ws, *(() if bias is None else (bias,))):
+    tails = [() if bias is None else (bias,) for bias in biases]
+    wsbs = [ws + tail for ws, tail in zip(ws_ts, tails)]
+    for j, row in enumerate(wsbs):
+        for w in row:
             if not isinstance(w, Value):
                 raise TypeError(
                     f"{who}: the weights and bias of row {j} must be Values, got {type(w).__name__} {w!r}"
                 )
-    tails = [() if bias is None else (bias,) for bias in biases]
     return (
         clock,
         [list(ws) for ws in rows],
@@ -267,7 +268,7 @@ def _rows_state(rows: Sequence[Sequence[Value]], biases: Sequence[Value | None],
         [tuple([w._d for w in ws]) for ws in ws_ts],
         [0.0 if bias is None else bias._d for bias in biases],
         tails,
-        [ws + tail for ws, tail in zip(ws_ts, tails)],
+        wsbs,
         len(ws_ts[0]) if len({len(ws) for ws in ws_ts}) == 1 else -1,
     )
 
@@ -283,10 +284,11 @@ def dot_rows(
 ) -> list[Value]:
     """``[w_j . x + b_j + b for each row w_j]``: one :func:`dot` node per row, all of the same ``x``.
 
-    A layer's pre-activations.  No checks, for callers that know the types
-    (``nn``'s layers): each row is Values as long as ``xs``; ``xs`` is all
-    Values (``values=True``) or all floats; a bias is a Value or None; ``b`` a
-    constant added.  The data of ``xs`` is read once for all rows.
+    A layer's pre-activations, for callers that know the types of ``xs``
+    (``nn``'s layers), which is not checked: all Values (``values=True``) or
+    all floats.  Each row is Values as long as ``xs`` and a bias is a Value or
+    None (both checked when the rows are read); ``b`` is a constant added.
+    The data of ``xs`` is read once for all rows.
 
     ``memo``, a list ``[None]`` the caller keeps from call to call, keeps what
     is read of the rows (their Values' data, tuples of them) while no Value's
